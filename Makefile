@@ -1,0 +1,94 @@
+# cdcpivot - plain GNU make, no configure step.
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+BUILD ?= build
+
+override CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 $(CFLAGS)
+override CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCDCPIVOT_VERSION='"$(VERSION)"' \
+	$(shell $(PKG_CONFIG) --cflags libcjson)
+CJSON_LIBS := $(shell $(PKG_CONFIG) --libs libcjson)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+LIB_SRCS := src/base64.c src/buf.c src/diag.c src/diff.c src/envelope.c src/jsonval.c \
+	src/linereader.c src/options.c src/output.c src/pipeline.c src/pivot.c src/timefmt.c \
+	src/writer.c
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+TEST_SRCS := $(wildcard tests/unit/*.c)
+TEST_OBJS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%.o)
+
+all: cdcpivot
+
+cdcpivot: $(BUILD)/cdcpivot
+	cp $(BUILD)/cdcpivot $@
+
+$(BUILD)/cdcpivot: $(LIB_OBJS) $(BUILD)/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CJSON_LIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/*.h tests/unit/*.h) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CJSON_LIBS)
+
+# The unit suites, golden files and CLI tests run in one Check runner.
+# CK_RUN_SUITE=diff make check runs one suite.
+unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
+	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C $(BUILD)/check_cdcpivot
+
+check: unit asan valgrind man-lint install-test
+
+# The same runner and binary built with AddressSanitizer and UBSan.
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' unit
+
+# Valgrind over the unit suites (no fork so it sees everything) and over the
+# binary in every golden case.
+valgrind: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
+	CK_FORK=no CK_TIMEOUT_MULTIPLIER=20 CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C \
+		CDCPIVOT_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all' \
+		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+		$(BUILD)/check_cdcpivot
+
+man-lint:
+	mandoc -Tlint -W warning man/cdcpivot.1
+
+install-test: $(BUILD)/cdcpivot
+	@d=$$(mktemp -d) && $(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
+		test -x $$d/usr/bin/cdcpivot && test -f $$d/usr/share/man/man1/cdcpivot.1 && \
+		$$d/usr/bin/cdcpivot --version >/dev/null && rm -rf $$d && echo "install-test: ok"
+
+install: cdcpivot
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 cdcpivot $(DESTDIR)$(BINDIR)/cdcpivot
+	install -m 0644 man/cdcpivot.1 $(DESTDIR)$(MANDIR)/man1/cdcpivot.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cdcpivot $(DESTDIR)$(MANDIR)/man1/cdcpivot.1
+
+# Regenerates the expected output of every golden case; review git diff.
+golden-update: $(BUILD)/cdcpivot
+	tests/golden-update.sh $(BUILD)/cdcpivot
+
+format:
+	clang-format -i src/*.c include/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf build cdcpivot
+
+.PHONY: all unit check asan valgrind man-lint install-test install uninstall golden-update \
+	format clean

@@ -1,0 +1,61 @@
+#ifndef CDCPIVOT_ENVELOPE_H
+#define CDCPIVOT_ENVELOPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+/* One input line -> one classified Kafka record.
+ *
+ * A line is auto-detected as: a JsonConverter value with schemas enabled
+ * ({"schema":...,"payload":...}) or disabled (the bare payload), a
+ * key<TAB>value line as printed by kafka-console-consumer or kcat -K'\t', or
+ * a kcat -J record ({"topic":...,"key":...,"payload":"<json text>"}). The
+ * record value is then a change event (ops c, r, u, d), a record that is
+ * skipped and counted (tombstones, heartbeats, transaction metadata,
+ * truncate and logical-message events, console banner lines), or rejected
+ * with a reason. */
+
+enum envelope_kind { ENVELOPE_CHANGE, ENVELOPE_SKIP, ENVELOPE_REJECT };
+
+enum envelope_skip {
+	SKIP_TOMBSTONE, /* empty line, null, {"schema":null,"payload":null} */
+	SKIP_BANNER,    /* first non-blank character is not '{' */
+	SKIP_HEARTBEAT,
+	SKIP_TXMETA,    /* transaction BEGIN/END */
+	SKIP_TRUNCATE,  /* op t */
+	SKIP_MESSAGE,   /* op m */
+	SKIP_KINDS
+};
+
+extern const char *const envelope_skip_names[SKIP_KINDS];
+
+struct envelope {
+	enum envelope_kind kind;
+	enum envelope_skip skip; /* when kind == ENVELOPE_SKIP */
+	char reason[192];        /* when kind == ENVELOPE_REJECT */
+
+	/* For ENVELOPE_CHANGE; the pointers are into trees owned by the
+	 * envelope and stay valid until envelope_clear(). */
+	char op;                 /* 'c', 'r', 'u' or 'd' */
+	const cJSON *before;     /* object, or NULL when absent or null */
+	const cJSON *after;      /* object, or NULL when absent or null */
+	const cJSON *source;     /* object or NULL */
+	const cJSON *payload;    /* the event object itself */
+	const cJSON *schema;     /* the value schema when schemas are on */
+	const cJSON *key;        /* the record key as an object, or NULL */
+	const cJSON *record;     /* the kcat -J record, or NULL */
+	int has_ts;
+	int64_t ts_ms;           /* source commit time, else envelope ts_ms */
+
+	cJSON *trees[3];
+};
+
+/* Classifies line[0..len). The line must stay unchanged and allocated until
+ * envelope_clear(), because number nodes point into it. Always call
+ * envelope_clear() afterwards, whatever the kind. */
+void envelope_parse(struct envelope *env, const char *line, size_t len);
+void envelope_clear(struct envelope *env);
+
+#endif

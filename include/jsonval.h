@@ -1,0 +1,59 @@
+#ifndef CDCPIVOT_JSONVAL_H
+#define CDCPIVOT_JSONVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+
+/* JSON values as they were written, on top of cJSON.
+ *
+ * cJSON keeps numbers only as double, which loses digits beyond 2^53 (a
+ * bigint id, an LSN, a nanosecond timestamp) and rewrites "1.0" as "1".
+ * jsonval_parse() therefore scans the text once for number literals and
+ * points every number node at its literal: the nth number literal of the
+ * text is the nth number node in document order. The node's valuestring is
+ * borrowed from the text (marked cJSON_IsReference so cJSON_Delete leaves it
+ * alone), so the text must outlive the tree. */
+
+/* Parses text[0..len) as one JSON value followed by nothing but JSON
+ * whitespace. On success returns the tree (free with cJSON_Delete). On
+ * failure returns NULL and sets *err_off to the byte offset where parsing
+ * stopped and *trailing to 1 if a complete value was followed by other
+ * bytes. */
+cJSON *jsonval_parse(const char *text, size_t len, size_t *err_off, int *trailing);
+
+/* Like jsonval_parse, but a complete value may be followed by anything:
+ * *end_off receives the offset just past the value. */
+cJSON *jsonval_parse_prefix(const char *text, size_t len, size_t *end_off);
+
+/* The literal text of a number node: its original bytes when the tree came
+ * from jsonval_parse, else cJSON's double printed with 17 significant
+ * digits. Returns the length; *p is valid as long as the text (or tmp). */
+size_t jsonval_number_text(const cJSON *n, const char **p, char tmp[32]);
+
+/* Parses an integral number node, or a string of decimal digits, exactly.
+ * Returns 0 on success, -1 if the value is not an integer in int64 range. */
+int jsonval_int64(const cJSON *v, int64_t *out);
+
+/* Appends the text a change log shows for v: strings unescaped, numbers as
+ * written, true/false, objects and arrays as compact JSON with numbers as
+ * written. Returns 0 without appending when v is NULL or JSON null (the
+ * column is SQL NULL), 1 otherwise. */
+int jsonval_render(struct buf *out, const cJSON *v);
+
+/* Appends v as compact JSON (strings quoted and escaped). */
+void jsonval_write_json(struct buf *out, const cJSON *v);
+
+/* Appends s[0..n) as a JSON string literal, escaping what RFC 8259
+ * requires plus DEL, so the result is safe on one line. */
+void jsonval_write_string(struct buf *out, const char *s, size_t n);
+
+/* Content equality: object members in any order, numbers by value (exactly
+ * for integers of any size), strings byte for byte. A NULL pointer (member
+ * absent) equals JSON null. */
+int jsonval_equal(const cJSON *a, const cJSON *b);
+
+#endif

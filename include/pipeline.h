@@ -1,0 +1,15 @@
+#ifndef CDCPIVOT_PIPELINE_H
+#define CDCPIVOT_PIPELINE_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "options.h"
+
+/* The whole run: every input (o->files, or stdin) line by line through
+ * envelope -> diff -> writer, rows to out_fd, messages to err. Stops early
+ * when *stop becomes non-zero (set by a signal handler), after finishing
+ * the event in hand. Returns an enum exitcode value. */
+int pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic_t *stop);
+
+#endif

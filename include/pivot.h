@@ -1,0 +1,52 @@
+#ifndef CDCPIVOT_PIVOT_H
+#define CDCPIVOT_PIVOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "diff.h"
+#include "envelope.h"
+#include "options.h"
+#include "writer.h"
+
+/* A change event -> output rows: the id columns, change_field, old_value,
+ * new_value, the three commit-time columns (only the one matching the op
+ * is filled), datetime_inserted and crud_type. */
+
+/* A value rendered into scratch, by offset because scratch may move. */
+struct span {
+	size_t off;
+	size_t len;
+	int null;
+};
+
+struct pivot {
+	const struct options *opts;
+	struct writer writer;
+	struct diff diff;
+	struct buf scratch;        /* rendered values of the current event */
+	struct cell *cells;
+	const char **names;
+	size_t cap;
+	struct span *spans;
+	size_t nspans;
+	int header_done;
+	int64_t inserted_ms;       /* cached rendering of datetime_inserted */
+	char inserted[40];
+	size_t inserted_len;
+};
+
+void pivot_init(struct pivot *p, const struct options *o);
+void pivot_free(struct pivot *p);
+
+/* Writes the header line now if it is wanted and the id columns are known
+ * before any event (--id given). */
+void pivot_begin(struct pivot *p, struct buf *out);
+
+/* Appends the rows of one ENVELOPE_CHANGE envelope to out and returns how
+ * many. now_ms is the datetime_inserted instant. p->diff describes the
+ * event afterwards (notes, missing and unavailable fields). */
+size_t pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out);
+
+#endif

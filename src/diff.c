@@ -1,0 +1,167 @@
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "jsonval.h"
+
+void
+diff_init(struct diff *d, const char *placeholder)
+{
+	memset(d, 0, sizeof *d);
+	buf_init(&d->placeholder_b64);
+	base64_encode(&d->placeholder_b64, (const unsigned char *)placeholder, strlen(placeholder));
+	buf_cstr(&d->placeholder_b64);
+}
+
+void
+diff_free(struct diff *d)
+{
+	free(d->id_names);
+	free(d->id_values);
+	free(d->changes);
+	free(d->missing);
+	free(d->unavailable);
+	buf_free(&d->placeholder_b64);
+	memset(d, 0, sizeof *d);
+}
+
+int
+diff_is_unavailable(const struct diff *d, const cJSON *v, const char *placeholder)
+{
+	if (v == NULL)
+		return 0;
+	if (cJSON_IsString(v))
+		return strcmp(v->valuestring, placeholder) == 0 ||
+		    strcmp(v->valuestring, d->placeholder_b64.p) == 0;
+	if (cJSON_IsArray(v) && v->child != NULL) {
+		for (const cJSON *e = v->child; e != NULL; e = e->next)
+			if (!diff_is_unavailable(d, e, placeholder) || cJSON_IsArray(e))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static size_t
+count_members(const cJSON *obj)
+{
+	size_t n = 0;
+	for (const cJSON *c = obj ? obj->child : NULL; c != NULL; c = c->next)
+		n++;
+	return n;
+}
+
+/* Grows every per-event array to hold n entries. */
+static void
+reserve(struct diff *d, size_t n)
+{
+	if (n <= d->cap)
+		return;
+	size_t cap = d->cap ? d->cap : 16;
+	while (cap < n)
+		cap *= 2;
+	d->id_names = xrealloc(d->id_names, cap * sizeof *d->id_names);
+	d->id_values = xrealloc(d->id_values, cap * sizeof *d->id_values);
+	d->changes = xrealloc(d->changes, cap * sizeof *d->changes);
+	d->missing = xrealloc(d->missing, cap * sizeof *d->missing);
+	d->unavailable = xrealloc(d->unavailable, cap * sizeof *d->unavailable);
+	d->cap = cap;
+}
+
+static int
+is_id(const struct diff *d, const char *name)
+{
+	for (size_t i = 0; i < d->nids; i++)
+		if (strcmp(d->id_names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static const cJSON *
+member(const cJSON *obj, const char *name)
+{
+	return obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+}
+
+/* Decides the row for one tracked field. */
+static void
+track(struct diff *d, const struct envelope *env, const struct options *o, const char *name)
+{
+	const cJSON *b = member(env->before, name);
+	const cJSON *a = member(env->after, name);
+	const cJSON *old = NULL, *new = NULL;
+	if (env->op == 'd') {
+		old = b;
+	} else {
+		new = a;
+		if (env->op == 'u')
+			old = b;
+	}
+	if (a == NULL && b == NULL) {
+		d->missing[d->nmissing++] = name;
+		return;
+	}
+	if (diff_is_unavailable(d, new, o->unavailable)) {
+		/* Unchanged and not sent (TOASTed): no change to report. */
+		d->notes |= DIFF_NOTE_UNAVAILABLE;
+		d->unavailable[d->nunavailable++] = name;
+		return;
+	}
+	if (diff_is_unavailable(d, old, o->unavailable)) {
+		d->notes |= DIFF_NOTE_UNAVAILABLE;
+		d->unavailable[d->nunavailable++] = name;
+		old = NULL; /* the old value is unknown */
+	} else if (env->op == 'u' && env->before != NULL && !o->unchanged && jsonval_equal(old, new)) {
+		return;
+	}
+	struct field_change *fc = &d->changes[d->n++];
+	fc->name = name;
+	fc->old = old;
+	fc->new = new;
+}
+
+void
+diff_event(struct diff *d, const struct envelope *env, const struct options *o)
+{
+	const cJSON *image = env->op == 'd' ? env->before : env->after;
+	size_t nb = count_members(env->before), na = count_members(env->after);
+	reserve(d, o->ids.n + o->fields.n + nb + na + count_members(env->key) + 1);
+	d->nids = d->n = d->nmissing = d->nunavailable = 0;
+	d->notes = 0;
+
+	if (o->ids.n > 0) {
+		for (size_t i = 0; i < o->ids.n; i++)
+			d->id_names[d->nids++] = o->ids.names[i];
+	} else if (env->key != NULL && env->key->child != NULL) {
+		for (const cJSON *c = env->key->child; c != NULL; c = c->next)
+			d->id_names[d->nids++] = c->string;
+	} else if (image->child != NULL) {
+		d->id_names[d->nids++] = image->child->string;
+	}
+	for (size_t i = 0; i < d->nids; i++) {
+		const cJSON *v = member(image, d->id_names[i]);
+		if (v == NULL)
+			v = member(env->key, d->id_names[i]);
+		d->id_values[i] = v;
+	}
+
+	if (env->op == 'u' && env->before == NULL)
+		d->notes |= DIFF_NOTE_NO_BEFORE;
+
+	if (o->fields.n > 0) {
+		for (size_t i = 0; i < o->fields.n; i++)
+			track(d, env, o, o->fields.names[i]);
+		return;
+	}
+	for (const cJSON *c = image->child; c != NULL; c = c->next)
+		if (!is_id(d, c->string))
+			track(d, env, o, c->string);
+	if (env->op == 'u') {
+		/* Columns only in before: dropped while the event was in flight. */
+		for (const cJSON *c = env->before ? env->before->child : NULL; c != NULL; c = c->next)
+			if (!is_id(d, c->string) && member(env->after, c->string) == NULL)
+				track(d, env, o, c->string);
+	}
+}

@@ -1,0 +1,396 @@
+#include "envelope.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonval.h"
+
+const char *const envelope_skip_names[SKIP_KINDS] = {
+	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message",
+};
+
+static void
+reject(struct envelope *env, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(env->reason, sizeof env->reason, fmt, ap);
+	va_end(ap);
+	env->kind = ENVELOPE_REJECT;
+}
+
+static void
+skip(struct envelope *env, enum envelope_skip why)
+{
+	env->kind = ENVELOPE_SKIP;
+	env->skip = why;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static cJSON *
+keep(struct envelope *env, cJSON *tree)
+{
+	for (size_t i = 0; i < sizeof env->trees / sizeof env->trees[0]; i++) {
+		if (env->trees[i] == NULL) {
+			env->trees[i] = tree;
+			return tree;
+		}
+	}
+	cJSON_Delete(tree); /* cannot happen: at most three trees per line */
+	return NULL;
+}
+
+static const char *
+type_name(const cJSON *v)
+{
+	switch (v->type & 0xff) {
+	case cJSON_False:
+	case cJSON_True: return "a boolean";
+	case cJSON_NULL: return "null";
+	case cJSON_Number: return "a number";
+	case cJSON_String: return "a string";
+	case cJSON_Array: return "an array";
+	case cJSON_Object: return "an object";
+	default: return "invalid";
+	}
+}
+
+/* Reports a JSON syntax error at a 1-based column of the line. */
+static void
+reject_syntax(struct envelope *env, const char *what, size_t col, int trailing)
+{
+	if (trailing)
+		reject(env, "%strailing characters after the JSON value at column %zu", what, col);
+	else
+		reject(env, "%sinvalid JSON at column %zu", what, col);
+}
+
+/* The record key: a JSON object (possibly schema-wrapped) gives id columns;
+ * anything else counts as no key. */
+static void
+set_key(struct envelope *env, const cJSON *k)
+{
+	const cJSON *payload = cJSON_GetObjectItemCaseSensitive(k, "payload");
+	if (payload != NULL && cJSON_HasObjectItem(k, "schema"))
+		k = payload;
+	if (cJSON_IsObject(k))
+		env->key = k;
+}
+
+static void
+take_key(struct envelope *env, const char *text, size_t len)
+{
+	while (len > 0 && is_blank(*text))
+		text++, len--;
+	while (len > 0 && is_blank(text[len - 1]))
+		len--;
+	if (len == 0 || text[0] != '{')
+		return;
+	size_t off;
+	int trailing;
+	cJSON *k = jsonval_parse(text, len, &off, &trailing);
+	if (k != NULL)
+		set_key(env, keep(env, k));
+}
+
+static const cJSON *
+member(const cJSON *obj, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+/* A timestamp member in the given unit, converted to milliseconds. */
+static int
+ts_member(const cJSON *obj, const char *name, int64_t per_ms, int64_t *ms)
+{
+	int64_t v;
+	if (obj == NULL || jsonval_int64(member(obj, name), &v) < 0)
+		return 0;
+	int64_t q = v / per_ms;
+	if (v % per_ms != 0 && v < 0)
+		q--;
+	*ms = q;
+	return 1;
+}
+
+static void
+find_time(struct envelope *env)
+{
+	static const struct {
+		const char *name;
+		int64_t per_ms;
+	} units[] = {{"ts_ms", 1}, {"ts_us", 1000}, {"ts_ns", 1000000}, {"ts_usec", 1000}};
+	const cJSON *where[2] = {env->source, env->payload};
+	for (size_t w = 0; w < 2; w++)
+		for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+			if (ts_member(where[w], units[u].name, units[u].per_ms, &env->ts_ms)) {
+				env->has_ts = 1;
+				return;
+			}
+}
+
+static int
+row_image(struct envelope *env, const char *name, const cJSON **out)
+{
+	const cJSON *v = member(env->payload, name);
+	*out = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsObject(v)) {
+		reject(env, "\"%s\" is %s, not an object or null", name, type_name(v));
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Classifies a record value that is a JSON object. */
+static void
+classify_event(struct envelope *env, const cJSON *doc)
+{
+	const cJSON *payload = doc;
+	const cJSON *p = member(doc, "payload");
+	if (p != NULL && member(doc, "op") == NULL) {
+		if (cJSON_IsNull(p)) {
+			skip(env, SKIP_TOMBSTONE);
+			return;
+		}
+		if (!cJSON_IsObject(p)) {
+			reject(env, "\"payload\" is %s, not an object", type_name(p));
+			return;
+		}
+		const cJSON *s = member(doc, "schema");
+		if (cJSON_IsObject(s))
+			env->schema = s;
+		payload = p;
+	}
+	env->payload = payload;
+
+	const cJSON *op = member(payload, "op");
+	if (op == NULL) {
+		const cJSON *status = member(payload, "status");
+		const char *name = env->schema ? cJSON_GetStringValue(member(env->schema, "name")) : NULL;
+		if (cJSON_IsString(status) && member(payload, "id") != NULL &&
+		    (strcmp(status->valuestring, "BEGIN") == 0 || strcmp(status->valuestring, "END") == 0)) {
+			skip(env, SKIP_TXMETA);
+			return;
+		}
+		if ((name != NULL && strstr(name, "Heartbeat") != NULL) ||
+		    (payload->child != NULL && payload->child->next == NULL &&
+		        strcmp(payload->child->string, "ts_ms") == 0)) {
+			skip(env, SKIP_HEARTBEAT);
+			return;
+		}
+		if (member(payload, "__op") != NULL)
+			reject(env, "not a change event: no \"op\" field (\"__op\" suggests "
+			            "ExtractNewRecordState output, which has no before image)");
+		else if (member(payload, "before") != NULL || member(payload, "after") != NULL)
+			reject(env, "not a change event: no \"op\" field");
+		else
+			reject(env, "not a Debezium change event (no \"op\", \"before\" or \"after\"; "
+			            "a record key?)");
+		return;
+	}
+	if (!cJSON_IsString(op)) {
+		reject(env, "\"op\" is %s, not a string", type_name(op));
+		return;
+	}
+	const char *o = op->valuestring;
+	if (o[0] == '\0' || o[1] != '\0' || strchr("crudtm", o[0]) == NULL) {
+		char shown[24];
+		snprintf(shown, sizeof shown, "%s", o);
+		reject(env, "unknown op \"%s\"%s", shown, strlen(o) >= sizeof shown ? "..." : "");
+		return;
+	}
+	const cJSON *src = member(payload, "source");
+	if (cJSON_IsObject(src))
+		env->source = src;
+	if (o[0] == 't' || o[0] == 'm') {
+		skip(env, o[0] == 't' ? SKIP_TRUNCATE : SKIP_MESSAGE);
+		return;
+	}
+	if (row_image(env, "before", &env->before) < 0 || row_image(env, "after", &env->after) < 0)
+		return;
+	env->op = o[0];
+	if (env->op == 'd' ? env->before == NULL : env->after == NULL) {
+		reject(env, "op \"%c\" event without a row image (\"%s\" is null or missing)", env->op,
+		    env->op == 'd' ? "before" : "after");
+		return;
+	}
+	find_time(env);
+	env->kind = ENVELOPE_CHANGE;
+}
+
+/* A line that does not start with '{'. Consumer banners ("Using
+ * ZOOKEEPER_CONNECT=...", "Processed a total of 5 messages") are skipped;
+ * but a piece of pretty-printed JSON, or a record behind a log prefix, is
+ * data in the wrong shape and must not vanish silently. */
+static void
+classify_text(struct envelope *env, const char *line, size_t len, size_t i)
+{
+	char c = line[i];
+	if (c == '"' || c == '}' || c == ']' || c == '[') {
+		reject(env, "not a whole JSON object on one line (pretty-printed? use jq -c)");
+		return;
+	}
+	for (size_t k = i; k + 1 < len; k++) {
+		if (line[k] == '{' && (line[k + 1] == '"' || line[k + 1] == '}')) {
+			reject(env, "text before the JSON object at column %zu (a log prefix?)", k + 1);
+			return;
+		}
+	}
+	skip(env, SKIP_BANNER);
+}
+
+/* Classifies a record value given as text (the whole line, the part after
+ * a TAB, or a kcat -J payload). col0 is the column of text[0] in the line,
+ * 0 when the text is not the line itself. */
+static void
+classify_value(struct envelope *env, const char *text, size_t len, size_t col0, const char *what)
+{
+	while (len > 0 && (is_blank(*text) || *text == '\r' || *text == '\n'))
+		text++, len--, col0 += col0 ? 1 : 0;
+	if (len == 0 || (len == 4 && memcmp(text, "null", 4) == 0)) {
+		skip(env, SKIP_TOMBSTONE);
+		return;
+	}
+	if (text[0] != '{') {
+		if (what[0] != '\0')
+			reject(env, "%snot a JSON object", what);
+		else
+			classify_text(env, text, len, 0);
+		return;
+	}
+	size_t off;
+	int trailing;
+	cJSON *doc = jsonval_parse(text, len, &off, &trailing);
+	if (doc == NULL) {
+		reject_syntax(env, what, col0 ? col0 + off : off + 1, trailing);
+		return;
+	}
+	keep(env, doc);
+	classify_event(env, doc);
+}
+
+/* kcat -J: the value travels as a JSON string inside the record. */
+static int
+is_kcat_record(const cJSON *doc)
+{
+	return cJSON_HasObjectItem(doc, "topic") && cJSON_HasObjectItem(doc, "partition") &&
+	    cJSON_HasObjectItem(doc, "payload");
+}
+
+static void
+classify_kcat(struct envelope *env, const cJSON *rec)
+{
+	env->record = rec;
+	const cJSON *key = member(rec, "key");
+	if (cJSON_IsString(key))
+		take_key(env, key->valuestring, strlen(key->valuestring));
+	else if (cJSON_IsObject(key))
+		set_key(env, key);
+	const cJSON *payload = member(rec, "payload");
+	if (cJSON_IsNull(payload)) {
+		skip(env, SKIP_TOMBSTONE);
+		return;
+	}
+	if (cJSON_IsObject(payload)) {
+		classify_event(env, payload);
+		return;
+	}
+	if (!cJSON_IsString(payload)) {
+		reject(env, "kcat record \"payload\" is %s, not a string", type_name(payload));
+		return;
+	}
+	classify_value(env, payload->valuestring, strlen(payload->valuestring), 0, "kcat payload: ");
+}
+
+void
+envelope_parse(struct envelope *env, const char *line, size_t len)
+{
+	memset(env, 0, sizeof *env);
+	size_t i = 0;
+	while (i < len && is_blank(line[i]))
+		i++;
+	if (i == len) {
+		skip(env, SKIP_TOMBSTONE);
+		return;
+	}
+	if (memchr(line, '\0', len) != NULL) {
+		size_t col = (size_t)((const char *)memchr(line, '\0', len) - line) + 1;
+		reject(env, "NUL byte at column %zu", col);
+		return;
+	}
+	if (line[i] == '{') {
+		size_t end;
+		cJSON *doc = jsonval_parse_prefix(line + i, len - i, &end);
+		if (doc == NULL) {
+			reject_syntax(env, "", i + end + 1, 0);
+			return;
+		}
+		keep(env, doc);
+		size_t j = i + end;
+		while (j < len && line[j] == ' ')
+			j++;
+		if (j < len && line[j] == '\t') {
+			/* key<TAB>value: the value is after the last TAB, since
+			 * JsonConverter never writes a raw TAB. */
+			const char *tab = line + len;
+			while (tab[-1] != '\t')
+				tab--;
+			set_key(env, doc);
+			classify_value(env, tab, (size_t)(line + len - tab), (size_t)(tab - line) + 1, "");
+			if (env->kind == ENVELOPE_SKIP && env->skip == SKIP_BANNER)
+				reject(env, "value after the key is not a JSON object");
+			return;
+		}
+		while (j < len && (line[j] == '\r' || line[j] == '\n' || is_blank(line[j])))
+			j++;
+		if (j < len) {
+			reject_syntax(env, "", j + 1, 1);
+			return;
+		}
+		if (!cJSON_IsObject(doc)) {
+			reject(env, "not a JSON object");
+			return;
+		}
+		if (is_kcat_record(doc))
+			classify_kcat(env, doc);
+		else
+			classify_event(env, doc);
+		return;
+	}
+	const char *tab = memchr(line + i, '\t', len - i);
+	if (tab != NULL) {
+		/* Fields before the value: [timestamp<TAB>]key<TAB>value. */
+		const char *last = line + len;
+		while (last[-1] != '\t')
+			last--;
+		const char *kstart = last - 1;
+		while (kstart > line + i && kstart[-1] != '\t')
+			kstart--;
+		take_key(env, kstart, (size_t)(last - 1 - kstart));
+		classify_value(env, last, (size_t)(line + len - last), (size_t)(last - line) + 1, "");
+		return;
+	}
+	if (len - i == 4 && memcmp(line + i, "null", 4) == 0) {
+		skip(env, SKIP_TOMBSTONE);
+		return;
+	}
+	classify_text(env, line, len, i);
+}
+
+void
+envelope_clear(struct envelope *env)
+{
+	for (size_t i = 0; i < sizeof env->trees / sizeof env->trees[0]; i++) {
+		cJSON_Delete(env->trees[i]);
+		env->trees[i] = NULL;
+	}
+}

@@ -1,0 +1,327 @@
+#include "jsonval.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Number literal characters: enough to find the end of a literal that
+ * cJSON has already accepted. */
+static int
+is_numchar(char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* Walks the tree in document order, pointing each number node at the next
+ * number literal found by scanning text[*pos..len). */
+static void
+attach_numbers(cJSON *node, const char *text, size_t len, size_t *pos)
+{
+	for (; node != NULL; node = node->next) {
+		if (cJSON_IsNumber(node)) {
+			size_t i = *pos;
+			int in_str = 0;
+			for (; i < len; i++) {
+				char c = text[i];
+				if (in_str) {
+					if (c == '\\')
+						i++;
+					else if (c == '"')
+						in_str = 0;
+				} else if (c == '"') {
+					in_str = 1;
+				} else if (c == '-' || (c >= '0' && c <= '9')) {
+					break;
+				}
+			}
+			if (i >= len)
+				return; /* cannot happen for text cJSON accepted */
+			size_t j = i;
+			while (j < len && is_numchar(text[j]))
+				j++;
+			node->valuestring = (char *)(uintptr_t)(text + i);
+			node->type |= cJSON_IsReference;
+			*pos = j;
+		} else if (node->child != NULL) {
+			attach_numbers(node->child, text, len, pos);
+		}
+	}
+}
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+cJSON *
+jsonval_parse_prefix(const char *text, size_t len, size_t *end_off)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (root == NULL) {
+		*end_off = end != NULL && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+		return NULL;
+	}
+	*end_off = (size_t)(end - text);
+	size_t pos = 0;
+	attach_numbers(root, text, *end_off, &pos);
+	return root;
+}
+
+cJSON *
+jsonval_parse(const char *text, size_t len, size_t *err_off, int *trailing)
+{
+	size_t end;
+	*trailing = 0;
+	cJSON *root = jsonval_parse_prefix(text, len, &end);
+	if (root == NULL) {
+		*err_off = end;
+		return NULL;
+	}
+	while (end < len && is_ws(text[end]))
+		end++;
+	if (end < len) {
+		cJSON_Delete(root);
+		*err_off = end;
+		*trailing = 1;
+		return NULL;
+	}
+	return root;
+}
+
+size_t
+jsonval_number_text(const cJSON *n, const char **p, char tmp[32])
+{
+	if ((n->type & cJSON_IsReference) && n->valuestring != NULL) {
+		const char *s = n->valuestring;
+		size_t k = 0;
+		while (is_numchar(s[k]))
+			k++;
+		*p = s;
+		return k;
+	}
+	double d = n->valuedouble;
+	int k;
+	if (d == floor(d) && fabs(d) < 1e15)
+		k = snprintf(tmp, 32, "%.0f", d);
+	else
+		k = snprintf(tmp, 32, "%.17g", d);
+	*p = tmp;
+	return (size_t)k;
+}
+
+static int
+parse_int64(const char *s, size_t n, int64_t *out)
+{
+	if (n == 0 || n > 20)
+		return -1;
+	char tmp[24];
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	size_t i = tmp[0] == '-' ? 1 : 0;
+	if (i == n)
+		return -1;
+	for (; i < n; i++)
+		if (tmp[i] < '0' || tmp[i] > '9')
+			return -1;
+	errno = 0;
+	char *end;
+	long long v = strtoll(tmp, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+int
+jsonval_int64(const cJSON *v, int64_t *out)
+{
+	if (v == NULL)
+		return -1;
+	if (cJSON_IsString(v))
+		return parse_int64(v->valuestring, strlen(v->valuestring), out);
+	if (!cJSON_IsNumber(v))
+		return -1;
+	if ((v->type & cJSON_IsReference) && v->valuestring != NULL) {
+		char tmp[32];
+		const char *p;
+		size_t n = jsonval_number_text(v, &p, tmp);
+		if (parse_int64(p, n, out) == 0)
+			return 0;
+	}
+	double d = v->valuedouble;
+	if (d != floor(d) || !(d >= -9.2e18 && d <= 9.2e18))
+		return -1;
+	*out = (int64_t)d;
+	return 0;
+}
+
+void
+jsonval_write_string(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_reserve(out, n + 2);
+	buf_putc(out, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		buf_append(out, s + run, i - run);
+		run = i + 1;
+		char esc[6] = {'\\', 0, 0, 0, 0, 0};
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			buf_append(out, esc, 6);
+			continue;
+		}
+		buf_append(out, esc, 2);
+	}
+	buf_append(out, s + run, n - run);
+	buf_putc(out, '"');
+}
+
+void
+jsonval_write_json(struct buf *out, const cJSON *v)
+{
+	char tmp[32];
+	const char *p;
+	size_t n;
+	switch (v->type & 0xff) {
+	case cJSON_NULL:
+		buf_append(out, "null", 4);
+		break;
+	case cJSON_True:
+		buf_append(out, "true", 4);
+		break;
+	case cJSON_False:
+		buf_append(out, "false", 5);
+		break;
+	case cJSON_Number:
+		n = jsonval_number_text(v, &p, tmp);
+		buf_append(out, p, n);
+		break;
+	case cJSON_String:
+		jsonval_write_string(out, v->valuestring, strlen(v->valuestring));
+		break;
+	case cJSON_Array:
+	case cJSON_Object: {
+		int obj = cJSON_IsObject(v);
+		buf_putc(out, obj ? '{' : '[');
+		for (const cJSON *c = v->child; c != NULL; c = c->next) {
+			if (c != v->child)
+				buf_putc(out, ',');
+			if (obj) {
+				const char *k = c->string ? c->string : "";
+				jsonval_write_string(out, k, strlen(k));
+				buf_putc(out, ':');
+			}
+			jsonval_write_json(out, c);
+		}
+		buf_putc(out, obj ? '}' : ']');
+		break;
+	}
+	default:
+		buf_append(out, "null", 4);
+		break;
+	}
+}
+
+int
+jsonval_render(struct buf *out, const cJSON *v)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsString(v))
+		buf_puts(out, v->valuestring);
+	else
+		jsonval_write_json(out, v);
+	return 1;
+}
+
+static int
+is_integer_text(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '.' || p[i] == 'e' || p[i] == 'E')
+			return 0;
+	return 1;
+}
+
+static int
+numbers_equal(const cJSON *a, const cJSON *b)
+{
+	char ta[32], tb[32];
+	const char *pa, *pb;
+	size_t na = jsonval_number_text(a, &pa, ta);
+	size_t nb = jsonval_number_text(b, &pb, tb);
+	if (na == nb && memcmp(pa, pb, na) == 0)
+		return 1;
+	/* Two different integer literals are different values ("-0" aside),
+	 * even when both round to the same double. */
+	if (is_integer_text(pa, na) && is_integer_text(pb, nb)) {
+		int za = (na == 2 && pa[0] == '-' && pa[1] == '0');
+		int zb = (nb == 2 && pb[0] == '-' && pb[1] == '0');
+		return (za && nb == 1 && pb[0] == '0') || (zb && na == 1 && pa[0] == '0');
+	}
+	return a->valuedouble == b->valuedouble;
+}
+
+int
+jsonval_equal(const cJSON *a, const cJSON *b)
+{
+	int an = a == NULL || cJSON_IsNull(a);
+	int bn = b == NULL || cJSON_IsNull(b);
+	if (an || bn)
+		return an && bn;
+	if ((a->type & 0xff) != (b->type & 0xff))
+		return 0;
+	switch (a->type & 0xff) {
+	case cJSON_True:
+	case cJSON_False:
+		return 1;
+	case cJSON_Number:
+		return numbers_equal(a, b);
+	case cJSON_String:
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	case cJSON_Array: {
+		const cJSON *x = a->child, *y = b->child;
+		for (; x != NULL && y != NULL; x = x->next, y = y->next)
+			if (!jsonval_equal(x, y) || cJSON_IsNull(x) != cJSON_IsNull(y))
+				return 0;
+		return x == NULL && y == NULL;
+	}
+	case cJSON_Object: {
+		size_t na = 0, nb = 0;
+		for (const cJSON *x = a->child; x != NULL; x = x->next)
+			na++;
+		for (const cJSON *y = b->child; y != NULL; y = y->next)
+			nb++;
+		if (na != nb)
+			return 0;
+		for (const cJSON *x = a->child; x != NULL; x = x->next) {
+			const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+			if (y == NULL || !jsonval_equal(x, y))
+				return 0;
+		}
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,274 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+const char options_synopsis[] =
+    "usage: cdcpivot [-hquV] [--dead-letter file] [--fields list] [--format fmt]\n"
+    "                [--header] [--id list] [--max-line-bytes n] [--sql-table name]\n"
+    "                [--stats] [--strict] [--unavailable-value text] [--unchanged]\n"
+    "                [file ...]\n";
+
+const char options_help[] =
+    "cdcpivot - pivot Debezium change events into a field-level change log\n"
+    "\n"
+    "Reads one Kafka record value per line (Debezium JSON, schemas on or off,\n"
+    "key<TAB>value lines, kcat -J envelopes) from the files or stdin and writes\n"
+    "one row per changed column to stdout.\n"
+    "\n"
+    "  --id LIST              columns copied into every row (default: the record\n"
+    "                         key's fields, else the first column of the row)\n"
+    "  --fields LIST          tracked columns (default: every column not in --id)\n"
+    "  --format FMT           csv (default), tsv (PostgreSQL COPY text), jsonl, sql\n"
+    "  --header               print a header line first (csv, tsv)\n"
+    "  --sql-table NAME       table for --format sql (default: holding_pivot)\n"
+    "  --unchanged            on updates, also print fields that did not change\n"
+    "  --unavailable-value T  Debezium's unavailable.value.placeholder\n"
+    "                         (default: __debezium_unavailable_value)\n"
+    "  --strict               stop at the first rejected line\n"
+    "  --dead-letter FILE     append every rejected line to FILE\n"
+    "  --max-line-bytes N     reject longer lines unread (default: 67108864)\n"
+    "  -u, --unbuffered       flush after every event\n"
+    "  --stats                also print the summary whenever input pauses\n"
+    "  -q, --quiet            no summary line at exit\n"
+    "  -h, --help             this text\n"
+    "  -V, --version          version of cdcpivot and cJSON\n"
+    "\n"
+    "Exit status: 0 all lines handled, 1 some lines rejected, 2 usage or I/O error.\n"
+    "See cdcpivot(1).\n";
+
+enum {
+	OPT_DEAD_LETTER = 256,
+	OPT_FIELDS,
+	OPT_FORMAT,
+	OPT_HEADER,
+	OPT_ID,
+	OPT_MAX_LINE,
+	OPT_SQL_TABLE,
+	OPT_STATS,
+	OPT_STRICT,
+	OPT_UNAVAILABLE,
+	OPT_UNCHANGED
+};
+
+static const struct option longopts[] = {
+	{"dead-letter", required_argument, NULL, OPT_DEAD_LETTER},
+	{"fields", required_argument, NULL, OPT_FIELDS},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"header", no_argument, NULL, OPT_HEADER},
+	{"help", no_argument, NULL, 'h'},
+	{"id", required_argument, NULL, OPT_ID},
+	{"max-line-bytes", required_argument, NULL, OPT_MAX_LINE},
+	{"quiet", no_argument, NULL, 'q'},
+	{"sql-table", required_argument, NULL, OPT_SQL_TABLE},
+	{"stats", no_argument, NULL, OPT_STATS},
+	{"strict", no_argument, NULL, OPT_STRICT},
+	{"unavailable-value", required_argument, NULL, OPT_UNAVAILABLE},
+	{"unbuffered", no_argument, NULL, 'u'},
+	{"unchanged", no_argument, NULL, OPT_UNCHANGED},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static void
+namelist_free(struct namelist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	l->names = NULL;
+	l->n = 0;
+}
+
+/* Splits "a,b , c" into names; rejects empty names and duplicates. */
+static int
+namelist_parse(struct namelist *l, const char *arg, const char *opt, char *err, size_t errlen)
+{
+	namelist_free(l);
+	const char *p = arg;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == 0) {
+			snprintf(err, errlen, "%s: empty column name in '%s'", opt, arg);
+			return -1;
+		}
+		for (size_t i = 0; i < l->n; i++) {
+			if (strlen(l->names[i]) == n && memcmp(l->names[i], p, n) == 0) {
+				snprintf(err, errlen, "%s: column '%.*s' named twice", opt, (int)n, p);
+				return -1;
+			}
+		}
+		l->names = xrealloc(l->names, (l->n + 1) * sizeof *l->names);
+		l->names[l->n++] = xstrndup(p, n);
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int
+parse_size(const char *s, size_t *out)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || v == 0)
+		return -1;
+	unsigned long long mul = 1;
+	if (*end == 'K' || *end == 'k')
+		mul = 1024ULL, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1024ULL * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1024ULL * 1024 * 1024, end++;
+	if (*end != '\0' || v > ((size_t)-1 / 2) / mul)
+		return -1;
+	*out = (size_t)(v * mul);
+	return 0;
+}
+
+enum options_action
+options_parse(int argc, char **argv, const char *source_date_epoch, struct options *o,
+    char *err, size_t errlen)
+{
+	memset(o, 0, sizeof *o);
+	o->format = FORMAT_CSV;
+	o->sql_table = "holding_pivot";
+	o->unavailable = "__debezium_unavailable_value";
+	o->max_line_bytes = 64 * 1024 * 1024;
+	err[0] = '\0';
+
+	if (source_date_epoch != NULL) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(source_date_epoch, &end, 10);
+		if (errno != 0 || end == source_date_epoch || *end != '\0' || v < -9000000000000LL ||
+		    v > 9000000000000LL) {
+			snprintf(err, errlen, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'",
+			    source_date_epoch);
+			return OPTIONS_USAGE_ERROR;
+		}
+		o->inserted_fixed = 1;
+		o->inserted_ms = (int64_t)v * 1000;
+	}
+
+	optind = 0; /* glibc: full reinitialisation, so tests can parse twice */
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "hquV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DEAD_LETTER:
+			o->dead_letter = optarg;
+			break;
+		case OPT_FIELDS:
+			if (namelist_parse(&o->fields, optarg, "--fields", err, errlen) < 0)
+				return OPTIONS_USAGE_ERROR;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "csv") == 0)
+				o->format = FORMAT_CSV;
+			else if (strcmp(optarg, "tsv") == 0)
+				o->format = FORMAT_TSV;
+			else if (strcmp(optarg, "jsonl") == 0)
+				o->format = FORMAT_JSONL;
+			else if (strcmp(optarg, "sql") == 0)
+				o->format = FORMAT_SQL;
+			else {
+				snprintf(err, errlen, "--format: unknown format '%s' (csv, tsv, jsonl, sql)",
+				    optarg);
+				return OPTIONS_USAGE_ERROR;
+			}
+			break;
+		case OPT_HEADER:
+			o->header = 1;
+			break;
+		case OPT_ID:
+			if (namelist_parse(&o->ids, optarg, "--id", err, errlen) < 0)
+				return OPTIONS_USAGE_ERROR;
+			break;
+		case OPT_MAX_LINE:
+			if (parse_size(optarg, &o->max_line_bytes) < 0) {
+				snprintf(err, errlen, "--max-line-bytes: not a positive size: '%s'", optarg);
+				return OPTIONS_USAGE_ERROR;
+			}
+			break;
+		case OPT_SQL_TABLE:
+			if (optarg[0] == '\0') {
+				snprintf(err, errlen, "--sql-table: empty table name");
+				return OPTIONS_USAGE_ERROR;
+			}
+			o->sql_table = optarg;
+			break;
+		case OPT_STATS:
+			o->stats = 1;
+			break;
+		case OPT_STRICT:
+			o->strict = 1;
+			break;
+		case OPT_UNAVAILABLE:
+			o->unavailable = optarg;
+			break;
+		case OPT_UNCHANGED:
+			o->unchanged = 1;
+			break;
+		case 'h':
+			return OPTIONS_HELP;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'u':
+			o->unbuffered = 1;
+			break;
+		case 'V':
+			return OPTIONS_VERSION;
+		case ':':
+			snprintf(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
+			return OPTIONS_USAGE_ERROR;
+		default:
+			if (optopt != 0 && optopt < 256)
+				snprintf(err, errlen, "unknown option '-%c'", optopt);
+			else if (optopt != 0)
+				snprintf(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
+			else
+				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return OPTIONS_USAGE_ERROR;
+		}
+	}
+	for (size_t i = 0; i < o->fields.n; i++) {
+		for (size_t j = 0; j < o->ids.n; j++) {
+			if (strcmp(o->fields.names[i], o->ids.names[j]) == 0) {
+				snprintf(err, errlen, "column '%s' is both in --id and in --fields",
+				    o->fields.names[i]);
+				return OPTIONS_USAGE_ERROR;
+			}
+		}
+	}
+	if (o->header && (o->format == FORMAT_JSONL || o->format == FORMAT_SQL)) {
+		snprintf(err, errlen, "--header applies to csv and tsv only");
+		return OPTIONS_USAGE_ERROR;
+	}
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	return OPTIONS_RUN;
+}
+
+void
+options_free(struct options *o)
+{
+	namelist_free(&o->ids);
+	namelist_free(&o->fields);
+}

@@ -1,0 +1,251 @@
+#include "pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "envelope.h"
+#include "exitcode.h"
+#include "linereader.h"
+#include "output.h"
+#include "pivot.h"
+
+enum {
+	FLUSH_AT = 256 * 1024,
+	WARN_ONCE_MAX = 256 /* distinct warnings remembered; bounded memory */
+};
+
+/* Warnings that are given once per run (per field or per table), so a
+ * stream of a million events does not repeat them a million times. */
+struct once {
+	char *keys[WARN_ONCE_MAX];
+	size_t n;
+};
+
+static int
+once_first(struct once *s, const char *kind, const char *name)
+{
+	size_t kl = strlen(kind), nl = strlen(name);
+	for (size_t i = 0; i < s->n; i++)
+		if (strncmp(s->keys[i], kind, kl) == 0 && s->keys[i][kl] == ':' &&
+		    strcmp(s->keys[i] + kl + 1, name) == 0)
+			return 0;
+	if (s->n == WARN_ONCE_MAX)
+		return 0; /* past the bound, stay quiet rather than grow */
+	char *k = xmalloc(kl + nl + 2);
+	memcpy(k, kind, kl);
+	k[kl] = ':';
+	memcpy(k + kl + 1, name, nl + 1);
+	s->keys[s->n++] = k;
+	return 1;
+}
+
+static void
+once_free(struct once *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->keys[i]);
+	s->n = 0;
+}
+
+struct run {
+	const struct options *o;
+	struct diag diag;
+	struct output out;
+	struct pivot pivot;
+	struct once warned;
+	int io_failed;      /* an input could not be read */
+};
+
+static int64_t
+now_ms(const struct run *r)
+{
+	if (r->o->inserted_fixed)
+		return r->o->inserted_ms;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Called by the line reader before it would block: whoever tails the
+ * output sees every row of the events read so far. */
+static void
+on_idle(void *ctx)
+{
+	struct run *r = ctx;
+	output_flush(&r->out);
+	if (r->o->stats)
+		diag_summary(&r->diag);
+}
+
+static void
+table_name(const struct envelope *env, char *out, size_t n)
+{
+	const char *schema = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env->source, "schema"));
+	const char *db = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env->source, "db"));
+	const char *table = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env->source, "table"));
+	if (table == NULL || table[0] == '\0')
+		snprintf(out, n, "the table");
+	else if (schema != NULL && schema[0] != '\0')
+		snprintf(out, n, "%s.%s", schema, table);
+	else if (db != NULL && db[0] != '\0')
+		snprintf(out, n, "%s.%s", db, table);
+	else
+		snprintf(out, n, "%s", table);
+}
+
+static void
+warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
+{
+	const struct diff *d = &r->pivot.diff;
+	if (d->notes & DIFF_NOTE_NO_BEFORE) {
+		char t[200];
+		table_name(env, t, sizeof t);
+		if (once_first(&r->warned, "nobefore", t))
+			diag_warn(&r->diag, lineno,
+			    "update of %s without a before image: old values are unknown and "
+			    "printed as NULL (run ALTER TABLE %s REPLICA IDENTITY FULL)",
+			    t, strcmp(t, "the table") == 0 ? "<table>" : t);
+	}
+	for (size_t i = 0; i < d->nunavailable; i++)
+		if (once_first(&r->warned, "unavailable", d->unavailable[i]))
+			diag_warn(&r->diag, lineno,
+			    "field '%s' was not sent (unchanged TOASTed value, \"%s\"): not reported as a change",
+			    d->unavailable[i], r->o->unavailable);
+	for (size_t i = 0; i < d->nmissing; i++)
+		if (once_first(&r->warned, "missing", d->missing[i]))
+			diag_warn(&r->diag, lineno, "field '%s' is not in the row", d->missing[i]);
+}
+
+/* Handles one line. Returns -1 when the run must stop (--strict). */
+static int
+handle_line(struct run *r, const struct line *ln)
+{
+	if (ln->oversize) {
+		char why[96];
+		snprintf(why, sizeof why, "line longer than --max-line-bytes (%zu bytes), skipped unread",
+		    r->o->max_line_bytes);
+		diag_reject(&r->diag, ln->no, "", 0, why);
+		return r->o->strict ? -1 : 0;
+	}
+	struct envelope env;
+	envelope_parse(&env, ln->p, ln->len);
+	int rc = 0;
+	switch (env.kind) {
+	case ENVELOPE_SKIP:
+		r->diag.skipped[env.skip]++;
+		break;
+	case ENVELOPE_REJECT:
+		diag_reject(&r->diag, ln->no, ln->p, ln->len, env.reason);
+		rc = r->o->strict ? -1 : 0;
+		break;
+	case ENVELOPE_CHANGE:
+		r->diag.events++;
+		r->diag.rows += pivot_event(&r->pivot, &env, now_ms(r), &r->out.data);
+		warn_event(r, &env, ln->no);
+		break;
+	}
+	envelope_clear(&env);
+	return rc;
+}
+
+/* Reads one input to its end. Returns -1 when the run must stop. */
+static int
+run_input(struct run *r, int fd, volatile sig_atomic_t *stop)
+{
+	struct linereader *lr = linereader_new(fd, r->o->max_line_bytes);
+	linereader_on_idle(lr, on_idle, r);
+	int rc = 0;
+	struct line ln;
+	while (!*stop) {
+		enum linereader_status st = linereader_next(lr, &ln);
+		if (st == LINEREADER_INTR)
+			continue;
+		if (st == LINEREADER_EOF)
+			break;
+		if (st == LINEREADER_ERROR) {
+			diag_error(&r->diag, "%s: read error: %s", r->diag.input, strerror(errno));
+			r->io_failed = 1;
+			break;
+		}
+		if (handle_line(r, &ln) < 0)
+			rc = -1;
+		int wrc = r->o->unbuffered ? (output_commit(&r->out), output_flush(&r->out))
+		                           : output_commit(&r->out);
+		if (wrc < 0 || rc < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	linereader_free(lr);
+	return rc;
+}
+
+int
+pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic_t *stop)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	FILE *dead = NULL;
+	if (o->dead_letter != NULL) {
+		dead = fopen(o->dead_letter, "a");
+		if (dead == NULL) {
+			fprintf(err, "cdcpivot: %s: %s\n", o->dead_letter, strerror(errno));
+			return EXIT_FATAL;
+		}
+	}
+	diag_init(&r.diag, err, dead);
+	output_init(&r.out, out_fd, o->unbuffered ? 1 : FLUSH_AT);
+	pivot_init(&r.pivot, o);
+	pivot_begin(&r.pivot, &r.out.data);
+	output_commit(&r.out);
+
+	static char *const stdin_only[] = {"-"};
+	char *const *files = o->nfiles > 0 ? o->files : stdin_only;
+	int nfiles = o->nfiles > 0 ? o->nfiles : 1;
+	for (int i = 0; i < nfiles && !*stop; i++) {
+		int fd = 0;
+		if (strcmp(files[i], "-") == 0) {
+			r.diag.input = "<stdin>";
+		} else {
+			r.diag.input = files[i];
+			fd = open(files[i], O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				diag_error(&r.diag, "%s: %s", files[i], strerror(errno));
+				r.io_failed = 1;
+				continue;
+			}
+		}
+		int rc = run_input(&r, fd, stop);
+		if (fd != 0)
+			close(fd);
+		if (rc < 0)
+			break;
+	}
+
+	int status = EXIT_ALL_HANDLED;
+	if (output_flush(&r.out) < 0) {
+		if (r.out.error != EPIPE)
+			diag_error(&r.diag, "write error: %s", strerror(r.out.error));
+		status = EXIT_FATAL;
+	} else if (r.io_failed || r.diag.dead_letter_failed) {
+		status = EXIT_FATAL;
+	} else if (r.diag.rejected > 0) {
+		status = EXIT_REJECTED;
+	}
+	if (!o->quiet && !(r.out.error == EPIPE))
+		diag_summary(&r.diag);
+	if (dead != NULL && fclose(dead) == EOF && status != EXIT_FATAL) {
+		diag_error(&r.diag, "%s: %s", o->dead_letter, strerror(errno));
+		status = EXIT_FATAL;
+	}
+	once_free(&r.warned);
+	pivot_free(&r.pivot);
+	output_free(&r.out);
+	return status;
+}

@@ -1,0 +1,190 @@
+#include "writer.h"
+
+#include <string.h>
+
+#include "jsonval.h"
+
+/* RFC 4180 quoting, read back losslessly by PostgreSQL's COPY (FORMAT csv):
+ * an unquoted empty field is NULL, so the empty string is written "", and
+ * a lone \. would end COPY's input, so it is quoted too. */
+static void
+csv_field(struct buf *out, const struct cell *c)
+{
+	if (c->p == NULL)
+		return;
+	int quote = c->len == 0 || (c->len == 2 && c->p[0] == '\\' && c->p[1] == '.');
+	for (size_t i = 0; i < c->len && !quote; i++) {
+		char ch = c->p[i];
+		quote = ch == ',' || ch == '"' || ch == '\n' || ch == '\r';
+	}
+	if (!quote) {
+		buf_append(out, c->p, c->len);
+		return;
+	}
+	buf_reserve(out, c->len + 2);
+	buf_putc(out, '"');
+	const char *run = c->p, *end = c->p + c->len, *q;
+	while ((q = memchr(run, '"', (size_t)(end - run))) != NULL) {
+		buf_append(out, run, (size_t)(q - run) + 1);
+		buf_putc(out, '"');
+		run = q + 1;
+	}
+	buf_append(out, run, (size_t)(end - run));
+	buf_putc(out, '"');
+}
+
+/* PostgreSQL COPY text format: \N is NULL, and backslash, newline, carriage
+ * return and tab are backslash-escaped. */
+static void
+tsv_field(struct buf *out, const struct cell *c)
+{
+	if (c->p == NULL) {
+		buf_append(out, "\\N", 2);
+		return;
+	}
+	size_t run = 0;
+	for (size_t i = 0; i < c->len; i++) {
+		const char *esc;
+		switch (c->p[i]) {
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default: continue;
+		}
+		buf_append(out, c->p + run, i - run);
+		buf_append(out, esc, 2);
+		run = i + 1;
+	}
+	buf_append(out, c->p + run, c->len - run);
+}
+
+static int
+plain_identifier(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static void
+sql_identifier(struct buf *out, const char *s)
+{
+	if (plain_identifier(s)) {
+		buf_puts(out, s);
+		return;
+	}
+	buf_putc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(out, '"');
+		buf_putc(out, *s);
+	}
+	buf_putc(out, '"');
+}
+
+/* A dotted name (schema.table) is quoted part by part. */
+static void
+sql_table_name(struct buf *out, const char *s)
+{
+	const char *dot;
+	while ((dot = strchr(s, '.')) != NULL) {
+		char part[256];
+		size_t n = (size_t)(dot - s) < sizeof part - 1 ? (size_t)(dot - s) : sizeof part - 1;
+		memcpy(part, s, n);
+		part[n] = '\0';
+		sql_identifier(out, part);
+		buf_putc(out, '.');
+		s = dot + 1;
+	}
+	sql_identifier(out, s);
+}
+
+static void
+sql_literal(struct buf *out, const struct cell *c)
+{
+	if (c->p == NULL) {
+		buf_append(out, "NULL", 4);
+		return;
+	}
+	buf_putc(out, '\'');
+	const char *run = c->p, *end = c->p + c->len, *q;
+	while ((q = memchr(run, '\'', (size_t)(end - run))) != NULL) {
+		buf_append(out, run, (size_t)(q - run) + 1);
+		buf_putc(out, '\'');
+		run = q + 1;
+	}
+	buf_append(out, run, (size_t)(end - run));
+	buf_putc(out, '\'');
+}
+
+void
+writer_header(const struct writer *w, struct buf *out, const char *const *names, size_t n)
+{
+	if (w->format != FORMAT_CSV && w->format != FORMAT_TSV)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct cell c = {names[i], strlen(names[i])};
+		if (i > 0)
+			buf_putc(out, w->format == FORMAT_CSV ? ',' : '\t');
+		if (w->format == FORMAT_CSV)
+			csv_field(out, &c);
+		else
+			tsv_field(out, &c);
+	}
+	buf_putc(out, '\n');
+}
+
+void
+writer_row(const struct writer *w, struct buf *out, const char *const *names,
+    const struct cell *cells, size_t n)
+{
+	switch (w->format) {
+	case FORMAT_CSV:
+	case FORMAT_TSV:
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				buf_putc(out, w->format == FORMAT_CSV ? ',' : '\t');
+			if (w->format == FORMAT_CSV)
+				csv_field(out, &cells[i]);
+			else
+				tsv_field(out, &cells[i]);
+		}
+		break;
+	case FORMAT_JSONL:
+		buf_putc(out, '{');
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				buf_putc(out, ',');
+			jsonval_write_string(out, names[i], strlen(names[i]));
+			buf_putc(out, ':');
+			if (cells[i].p == NULL)
+				buf_append(out, "null", 4);
+			else
+				jsonval_write_string(out, cells[i].p, cells[i].len);
+		}
+		buf_putc(out, '}');
+		break;
+	case FORMAT_SQL:
+		buf_puts(out, "INSERT INTO ");
+		sql_table_name(out, w->sql_table);
+		buf_append(out, " (", 2);
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				buf_append(out, ", ", 2);
+			sql_identifier(out, names[i]);
+		}
+		buf_puts(out, ") VALUES (");
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				buf_append(out, ", ", 2);
+			sql_literal(out, &cells[i]);
+		}
+		buf_append(out, ");", 2);
+		break;
+	}
+	buf_putc(out, '\n');
+}
