@@ -68,7 +68,7 @@ reject_syntax(struct envelope *env, const char *what, size_t col, int trailing)
 	if (trailing)
 		reject(env, "%strailing characters after the JSON value at column %zu", what, col);
 	else
-		reject(env, "%sinvalid JSON at column %zu", what, col);
+		reject(env, "%sinvalid JSON near column %zu", what, col);
 }
 
 /* The record key: a JSON object (possibly schema-wrapped) gives id columns;

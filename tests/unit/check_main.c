@@ -1,0 +1,25 @@
+/* The one Check runner: every suite, one summary line. CK_RUN_SUITE=name
+ * runs one suite; CK_FORK=no runs in-process (for valgrind). */
+#include <stdlib.h>
+
+#include "check_suites.h"
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(base64_suite());
+	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, diff_suite());
+	srunner_add_suite(sr, envelope_suite());
+	srunner_add_suite(sr, golden_suite());
+	srunner_add_suite(sr, jsonval_suite());
+	srunner_add_suite(sr, linereader_suite());
+	srunner_add_suite(sr, options_suite());
+	srunner_add_suite(sr, output_suite());
+	srunner_add_suite(sr, timefmt_suite());
+	srunner_add_suite(sr, writer_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,19 @@
+#ifndef CDCPIVOT_CHECK_SUITES_H
+#define CDCPIVOT_CHECK_SUITES_H
+
+#include <check.h>
+
+/* One suite per module, all run by check_main.c. */
+Suite *base64_suite(void);
+Suite *cli_suite(void);
+Suite *diff_suite(void);
+Suite *envelope_suite(void);
+Suite *golden_suite(void);
+Suite *jsonval_suite(void);
+Suite *linereader_suite(void);
+Suite *options_suite(void);
+Suite *output_suite(void);
+Suite *timefmt_suite(void);
+Suite *writer_suite(void);
+
+#endif

@@ -1,0 +1,200 @@
+#include "check_util.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+const char *
+cdcpivot_path(void)
+{
+	const char *p = getenv("CDCPIVOT");
+	return p != NULL && p[0] != '\0' ? p : "./cdcpivot";
+}
+
+char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *p = malloc(cap);
+	size_t k;
+	while ((k = fread(p + n, 1, cap - n - 1, f)) > 0) {
+		n += k;
+		if (cap - n - 1 == 0)
+			p = realloc(p, cap *= 2);
+	}
+	fclose(f);
+	p[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return p;
+}
+
+static void
+append(char **p, size_t *len, size_t *cap, const char *data, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		while (*len + n + 1 > *cap)
+			*cap = *cap ? *cap * 2 : 4096;
+		*p = realloc(*p, *cap);
+	}
+	memcpy(*p + *len, data, n);
+	*len += n;
+	(*p)[*len] = '\0';
+}
+
+void
+run_cdcpivot(const char *const *argv, const char *stdin_data, size_t stdin_len,
+    const char *const *extra_env, const char *stdout_path, struct run_result *r)
+{
+	int in[2], out[2], err[2];
+	ck_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
+
+	/* argv: wrapper words, binary, arguments. */
+	const char *args[128];
+	size_t na = 0;
+	char *wrapper = NULL;
+	const char *w = getenv("CDCPIVOT_WRAPPER");
+	if (w != NULL && w[0] != '\0') {
+		wrapper = strdup(w);
+		for (char *tok = strtok(wrapper, " "); tok && na < 32; tok = strtok(NULL, " "))
+			args[na++] = tok;
+	}
+	args[na++] = cdcpivot_path();
+	for (size_t i = 0; argv[i] != NULL && na < 126; i++)
+		args[na++] = argv[i];
+	args[na] = NULL;
+
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		if (stdout_path != NULL) {
+			int fd = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0)
+				_exit(127);
+			dup2(fd, 1);
+			close(fd);
+		} else {
+			dup2(out[1], 1);
+		}
+		dup2(err[1], 2);
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+		signal(SIGPIPE, SIG_DFL);
+		setenv("TZ", "UTC", 1);
+		setenv("LC_ALL", "C", 1);
+		for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++) {
+			char *kv = strdup(extra_env[i]), *eq = strchr(kv, '=');
+			if (eq != NULL) {
+				*eq = '\0';
+				setenv(kv, eq + 1, 1);
+			}
+		}
+		execvp(args[0], (char *const *)args);
+		_exit(127);
+	}
+	free(wrapper);
+	close(in[0]), close(out[1]), close(err[1]);
+	memset(r, 0, sizeof *r);
+	size_t ocap = 0, ecap = 0, sent = 0;
+	append(&r->out, &r->out_len, &ocap, "", 0);
+	append(&r->err, &r->err_len, &ecap, "", 0);
+	signal(SIGPIPE, SIG_IGN);
+	int open_in = 1, open_out = 1, open_err = 1;
+	if (stdin_data == NULL || stdin_len == 0) {
+		close(in[1]);
+		open_in = 0;
+	}
+	while (open_out || open_err) {
+		struct pollfd p[3];
+		int np = 0, io = -1, oo = -1, eo = -1;
+		if (open_in)
+			io = np, p[np++] = (struct pollfd){.fd = in[1], .events = POLLOUT};
+		if (open_out)
+			oo = np, p[np++] = (struct pollfd){.fd = out[0], .events = POLLIN};
+		if (open_err)
+			eo = np, p[np++] = (struct pollfd){.fd = err[0], .events = POLLIN};
+		if (poll(p, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ck_abort_msg("poll: %s", strerror(errno));
+		}
+		if (io >= 0 && p[io].revents) {
+			size_t chunk = stdin_len - sent < 65536 ? stdin_len - sent : 65536;
+			ssize_t k = write(in[1], stdin_data + sent, chunk);
+			if (k > 0)
+				sent += (size_t)k;
+			if (k < 0 || sent == stdin_len) {
+				close(in[1]);
+				open_in = 0;
+			}
+		}
+		char tmp[65536];
+		if (oo >= 0 && p[oo].revents) {
+			ssize_t k = read(out[0], tmp, sizeof tmp);
+			if (k > 0)
+				append(&r->out, &r->out_len, &ocap, tmp, (size_t)k);
+			else
+				open_out = 0;
+		}
+		if (eo >= 0 && p[eo].revents) {
+			ssize_t k = read(err[0], tmp, sizeof tmp);
+			if (k > 0)
+				append(&r->err, &r->err_len, &ecap, tmp, (size_t)k);
+			else
+				open_err = 0;
+		}
+	}
+	if (open_in)
+		close(in[1]);
+	close(out[0]), close(err[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+void
+run_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof *r);
+}
+
+void
+expect_diags(const char *err, const char *input, const struct expect_diag *want, size_t n)
+{
+	const char *p = err;
+	size_t i = 0;
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		p += len + (nl != NULL);
+		if (strncmp(line, "cdcpivot: summary: ", 19) == 0)
+			continue;
+		ck_assert_msg(i < n, "unexpected diagnostic: %s", line);
+		char prefix[256];
+		snprintf(prefix, sizeof prefix, "cdcpivot: %s:%lu: ", input, want[i].line);
+		ck_assert_msg(strncmp(line, prefix, strlen(prefix)) == 0,
+		    "diagnostic %zu: want prefix '%s', got '%s'", i, prefix, line);
+		ck_assert_msg(strstr(line, want[i].snippet) != NULL,
+		    "diagnostic %zu: want '%s' in '%s'", i, want[i].snippet, line);
+		i++;
+	}
+	ck_assert_msg(i == n, "want %zu diagnostics, got %zu:\n%s", n, i, err);
+}
