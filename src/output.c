@@ -36,6 +36,8 @@ output_flush(struct output *o)
 		}
 		done += (size_t)n;
 	}
+	if (done == 0)
+		return 0;
 	memmove(o->data.p, o->data.p + done, o->data.len - done);
 	o->data.len -= done;
 	o->committed = 0;
