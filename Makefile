@@ -19,7 +19,7 @@ CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS := src/base64.c src/buf.c src/diag.c src/diff.c src/envelope.c src/jsonval.c \
-	src/linereader.c src/options.c src/output.c src/pipeline.c src/pivot.c src/timefmt.c \
+	src/linereader.c src/options.c src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/timefmt.c \
 	src/writer.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*.c)
@@ -80,6 +80,34 @@ install: cdcpivot
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cdcpivot $(DESTDIR)$(MANDIR)/man1/cdcpivot.1
 
+# End-to-end: compose files, a Kafka-protocol broker (librdkafka's mock
+# cluster) with kcat and consumer groups, a real PostgreSQL as the OLAP
+# target, and tail -f latency. Needs the packages .ci/run installs.
+RDKAFKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags rdkafka 2>/dev/null)
+RDKAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka 2>/dev/null)
+$(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(RDKAFKA_CFLAGS) $(CFLAGS) -o $@ $< $(RDKAFKA_LIBS)
+
+e2e: $(BUILD)/cdcpivot $(BUILD)/mockbroker
+	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker tests/e2e/run.sh
+
+# Throughput against cat, jq and a Python implementation; never part of check.
+bench: $(BUILD)/cdcpivot
+	CDCPIVOT=$(BUILD)/cdcpivot bench/bench.sh $(BENCH_ARGS)
+
+# libFuzzer over the per-line path (envelope, diff, every writer).
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz_line: tests/fuzz/fuzz_line.c $(LIB_SRCS) $(wildcard include/*.h) Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Werror $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_line.c \
+		$(filter-out src/pipeline.c,$(LIB_SRCS)) $(CJSON_LIBS)
+
+fuzz: $(BUILD)/fuzz_line
+	tests/fuzz/run.sh $(BUILD)/fuzz_line $(FUZZ_SECONDS)
+
 # Regenerates the expected output of every golden case; review git diff.
 golden-update: $(BUILD)/cdcpivot
 	tests/golden-update.sh $(BUILD)/cdcpivot
@@ -91,4 +119,4 @@ clean:
 	rm -rf build cdcpivot
 
 .PHONY: all unit check asan valgrind man-lint install-test install uninstall golden-update \
-	format clean
+	format clean e2e bench fuzz

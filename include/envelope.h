@@ -6,6 +6,8 @@
 
 #include <cjson/cJSON.h>
 
+struct schema_entry;
+
 /* One input line -> one classified Kafka record.
  *
  * A line is auto-detected as: a JsonConverter value with schemas enabled
@@ -50,12 +52,21 @@ struct envelope {
 	int64_t ts_ms;           /* source commit time, else envelope ts_ms */
 
 	cJSON *trees[3];
+	struct schema_cache *cache;         /* may be NULL */
+	struct schema_entry *schema_entry;  /* the cached schema, when used */
 };
 
 /* Classifies line[0..len). The line must stay unchanged and allocated until
  * envelope_clear(), because number nodes point into it. Always call
  * envelope_clear() afterwards, whatever the kind. */
 void envelope_parse(struct envelope *env, const char *line, size_t len);
+
+/* The same, recognising repeated schemas through cache (see schemacache.h)
+ * instead of parsing them again. env->schema then points into the cache
+ * and stays valid until the next call with the same cache. */
+struct schema_cache;
+void envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const char *line,
+    size_t len);
 void envelope_clear(struct envelope *env);
 
 #endif

@@ -1,6 +1,7 @@
 #ifndef CDCPIVOT_LINEREADER_H
 #define CDCPIVOT_LINEREADER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /* A read(2)-based line splitter. It exists instead of getline(3) for two
@@ -37,6 +38,13 @@ enum linereader_status {
 struct linereader *linereader_new(int fd, size_t max_line);
 void linereader_free(struct linereader *lr);
 void linereader_on_idle(struct linereader *lr, linereader_idle_fn *fn, void *ctx);
+
+/* The signal mask in force while the reader waits for input. A caller that
+ * blocks its stop signals everywhere else and unblocks them here gets
+ * LINEREADER_INTR for a signal at any time, without the race between
+ * checking a flag and starting a blocking read. The mask must outlive the
+ * reader. NULL (the default) leaves the mask alone. */
+void linereader_wait_mask(struct linereader *lr, const sigset_t *mask);
 enum linereader_status linereader_next(struct linereader *lr, struct line *out);
 
 #endif

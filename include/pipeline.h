@@ -9,7 +9,10 @@
 /* The whole run: every input (o->files, or stdin) line by line through
  * envelope -> diff -> writer, rows to out_fd, messages to err. Stops early
  * when *stop becomes non-zero (set by a signal handler), after finishing
- * the event in hand. Returns an enum exitcode value. */
-int pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic_t *stop);
+ * the event in hand. wait_mask, if not NULL, is the signal mask to use
+ * while waiting for input (see linereader_wait_mask). Returns an enum
+ * exitcode value. */
+int pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic_t *stop,
+    const sigset_t *wait_mask);
 
 #endif

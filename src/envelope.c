@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "jsonval.h"
+#include "schemacache.h"
 
 const char *const envelope_skip_names[SKIP_KINDS] = {
 	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message",
@@ -150,26 +151,36 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 	return 0;
 }
 
-/* Classifies a record value that is a JSON object. */
+static void classify_payload(struct envelope *env, const cJSON *payload);
+
+/* Classifies a record value that is a JSON object: either the JsonConverter
+ * wrapper {"schema":...,"payload":...} or the payload itself. */
 static void
 classify_event(struct envelope *env, const cJSON *doc)
 {
-	const cJSON *payload = doc;
 	const cJSON *p = member(doc, "payload");
-	if (p != NULL && member(doc, "op") == NULL) {
-		if (cJSON_IsNull(p)) {
-			skip(env, SKIP_TOMBSTONE);
-			return;
-		}
-		if (!cJSON_IsObject(p)) {
-			reject(env, "\"payload\" is %s, not an object", type_name(p));
-			return;
-		}
-		const cJSON *s = member(doc, "schema");
-		if (cJSON_IsObject(s))
-			env->schema = s;
-		payload = p;
+	if (p == NULL || member(doc, "op") != NULL) {
+		classify_payload(env, doc);
+		return;
 	}
+	if (cJSON_IsNull(p)) {
+		skip(env, SKIP_TOMBSTONE);
+		return;
+	}
+	if (!cJSON_IsObject(p)) {
+		reject(env, "\"payload\" is %s, not an object", type_name(p));
+		return;
+	}
+	const cJSON *s = member(doc, "schema");
+	if (cJSON_IsObject(s))
+		env->schema = s;
+	classify_payload(env, p);
+}
+
+/* Classifies the event object itself (the JsonConverter payload). */
+static void
+classify_payload(struct envelope *env, const cJSON *payload)
+{
 	env->payload = payload;
 
 	const cJSON *op = member(payload, "op");
@@ -248,6 +259,63 @@ classify_text(struct envelope *env, const char *line, size_t len, size_t i)
 	skip(env, SKIP_BANNER);
 }
 
+
+static const char schema_prefix[] = "{\"schema\":";
+static const char payload_infix[] = ",\"payload\":";
+
+/* The fast path for JsonConverter output with schemas on, which is always
+ * {"schema":<schema>,"payload":<payload>} in that order and compact: the
+ * schema is recognised by its bytes in the cache (or parsed once and
+ * cached) and only the payload is parsed. Returns 0 without touching env
+ * when the text is not exactly of that shape; the general path then parses
+ * the whole text and reports whatever is wrong with it. */
+static int
+classify_fast(struct envelope *env, const char *text, size_t len)
+{
+	const size_t np = sizeof schema_prefix - 1, ni = sizeof payload_infix - 1;
+	if (env->cache == NULL || len < np || memcmp(text, schema_prefix, np) != 0)
+		return 0;
+	const char *s = text + np;
+	size_t rest = len - np;
+	struct schema_entry *e = schema_cache_match(env->cache, s, rest);
+	if (e == NULL) {
+		size_t slen = json_value_extent(s, rest);
+		if (slen == 0 || slen + ni > rest || memcmp(s + slen, payload_infix, ni) != 0)
+			return 0;
+		e = schema_cache_add(env->cache, s, slen);
+		if (e == NULL)
+			return 0;
+	}
+	if (e->len + ni > rest || memcmp(s + e->len, payload_infix, ni) != 0)
+		return 0;
+	const char *p = s + e->len + ni;
+	size_t plen = (size_t)(text + len - p);
+	if (plen == 0 || p[0] != '{')
+		return 0;
+	size_t end;
+	cJSON *payload = jsonval_parse_prefix(p, plen, &end);
+	if (payload == NULL)
+		return 0;
+	size_t j = end;
+	while (j < plen && (is_blank(p[j]) || p[j] == '\r' || p[j] == '\n'))
+		j++;
+	if (j < plen && p[j] == '}')
+		j++;
+	else
+		j = 0;
+	while (j > 0 && j < plen && (is_blank(p[j]) || p[j] == '\r' || p[j] == '\n'))
+		j++;
+	if (j != plen || !cJSON_IsObject(payload)) {
+		cJSON_Delete(payload);
+		return 0;
+	}
+	keep(env, payload);
+	env->schema = e->schema;
+	env->schema_entry = e;
+	classify_payload(env, payload);
+	return 1;
+}
+
 /* Classifies a record value given as text (the whole line, the part after
  * a TAB, or a kcat -J payload). col0 is the column of text[0] in the line,
  * 0 when the text is not the line itself. */
@@ -260,6 +328,8 @@ classify_value(struct envelope *env, const char *text, size_t len, size_t col0, 
 		skip(env, SKIP_TOMBSTONE);
 		return;
 	}
+	if (classify_fast(env, text, len))
+		return;
 	if (text[0] != '{') {
 		if (what[0] != '\0')
 			reject(env, "%snot a JSON object", what);
@@ -314,7 +384,14 @@ classify_kcat(struct envelope *env, const cJSON *rec)
 void
 envelope_parse(struct envelope *env, const char *line, size_t len)
 {
+	envelope_parse_cached(env, NULL, line, len);
+}
+
+void
+envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const char *line, size_t len)
+{
 	memset(env, 0, sizeof *env);
+	env->cache = cache;
 	size_t i = 0;
 	while (i < len && is_blank(line[i]))
 		i++;
@@ -322,12 +399,14 @@ envelope_parse(struct envelope *env, const char *line, size_t len)
 		skip(env, SKIP_TOMBSTONE);
 		return;
 	}
-	if (memchr(line, '\0', len) != NULL) {
-		size_t col = (size_t)((const char *)memchr(line, '\0', len) - line) + 1;
-		reject(env, "NUL byte at column %zu", col);
+	const char *nul = memchr(line, '\0', len);
+	if (nul != NULL) {
+		reject(env, "NUL byte at column %zu", (size_t)(nul - line) + 1);
 		return;
 	}
 	if (line[i] == '{') {
+		if (classify_fast(env, line + i, len - i))
+			return;
 		size_t end;
 		cJSON *doc = jsonval_parse_prefix(line + i, len - i, &end);
 		if (doc == NULL) {

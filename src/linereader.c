@@ -1,7 +1,8 @@
 #include "linereader.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <signal.h>
+#include <sys/select.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct linereader {
 	int discarding; /* inside an over-long line: drop bytes up to "\n" */
 	linereader_idle_fn *idle;
 	void *idle_ctx;
+	const sigset_t *wait_mask;
 };
 
 struct linereader *
@@ -82,16 +84,41 @@ make_room(struct linereader *lr)
 	lr->cap = cap;
 }
 
+void
+linereader_wait_mask(struct linereader *lr, const sigset_t *mask)
+{
+	lr->wait_mask = mask;
+}
+
+/* Waits until fd is readable; timeout NULL waits for ever. pselect() swaps
+ * in the wait mask atomically, so a stop signal that is blocked elsewhere
+ * is delivered here and cannot slip in between a check and a blocking
+ * read. Returns 1 readable, 0 timed out, -1 interrupted. */
+static int
+wait_readable(struct linereader *lr, const struct timespec *timeout)
+{
+	fd_set rf;
+	FD_ZERO(&rf);
+	FD_SET(lr->fd, &rf);
+	int r = pselect(lr->fd + 1, &rf, NULL, NULL, timeout, lr->wait_mask);
+	if (r < 0)
+		return errno == EINTR ? -1 : 1; /* other errors: let read() report */
+	return r > 0;
+}
+
 static enum linereader_status
 fill(struct linereader *lr)
 {
-	if (lr->idle != NULL) {
-		struct pollfd pfd = {.fd = lr->fd, .events = POLLIN};
-		int r;
-		while ((r = poll(&pfd, 1, 0)) < 0 && errno == EINTR)
-			;
-		if (r == 0)
-			lr->idle(lr->idle_ctx);
+	if ((lr->idle != NULL || lr->wait_mask != NULL) && lr->fd < FD_SETSIZE) {
+		static const struct timespec now = {0, 0};
+		int r = wait_readable(lr, &now);
+		if (r == 0) {
+			if (lr->idle != NULL)
+				lr->idle(lr->idle_ctx);
+			r = wait_readable(lr, NULL);
+		}
+		if (r < 0)
+			return LINEREADER_INTR;
 	}
 	ssize_t n = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
 	if (n < 0)

@@ -23,11 +23,12 @@ on_stop_signal(int sig)
 	stop_requested = sig;
 }
 
-/* SIGINT/SIGTERM end the run after the event in hand. No SA_RESTART, so a
- * blocking read returns at once. SIGPIPE keeps its default: when the
- * reader goes away, we stop quietly. */
+/* SIGINT/SIGTERM end the run after the event in hand. They stay blocked
+ * while an event is handled and are let in only while the reader waits for
+ * input (wait_mask), so no event is ever cut short. SIGPIPE keeps its
+ * default: when the reader goes away, we stop quietly. */
 static void
-install_signals(void)
+install_signals(sigset_t *wait_mask)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -35,6 +36,13 @@ install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, wait_mask);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGTERM);
 }
 
 int
@@ -43,6 +51,7 @@ main(int argc, char **argv)
 	struct options opts;
 	char err[256];
 	int status;
+	sigset_t wait_mask;
 
 	switch (options_parse(argc, argv, getenv("SOURCE_DATE_EPOCH"), &opts, err, sizeof err)) {
 	case OPTIONS_HELP:
@@ -61,8 +70,8 @@ main(int argc, char **argv)
 		status = EXIT_FATAL;
 		break;
 	default:
-		install_signals();
-		status = pipeline_run(&opts, 1, stderr, &stop_requested);
+		install_signals(&wait_mask);
+		status = pipeline_run(&opts, 1, stderr, &stop_requested, &wait_mask);
 		if (stop_requested)
 			status = 128 + stop_requested;
 		break;

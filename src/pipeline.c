@@ -13,10 +13,12 @@
 #include "linereader.h"
 #include "output.h"
 #include "pivot.h"
+#include "schemacache.h"
 
 enum {
 	FLUSH_AT = 256 * 1024,
-	WARN_ONCE_MAX = 256 /* distinct warnings remembered; bounded memory */
+	WARN_ONCE_MAX = 256,   /* distinct warnings remembered; bounded memory */
+	SCHEMA_CACHE_SIZE = 16 /* distinct schemas kept: tables in one stream */
 };
 
 /* Warnings that are given once per run (per field or per table), so a
@@ -58,6 +60,7 @@ struct run {
 	struct output out;
 	struct pivot pivot;
 	struct once warned;
+	struct schema_cache *schemas;
 	int io_failed;      /* an input could not be read */
 };
 
@@ -133,7 +136,7 @@ handle_line(struct run *r, const struct line *ln)
 		return r->o->strict ? -1 : 0;
 	}
 	struct envelope env;
-	envelope_parse(&env, ln->p, ln->len);
+	envelope_parse_cached(&env, r->schemas, ln->p, ln->len);
 	int rc = 0;
 	switch (env.kind) {
 	case ENVELOPE_SKIP:
@@ -155,10 +158,11 @@ handle_line(struct run *r, const struct line *ln)
 
 /* Reads one input to its end. Returns -1 when the run must stop. */
 static int
-run_input(struct run *r, int fd, volatile sig_atomic_t *stop)
+run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wait_mask)
 {
 	struct linereader *lr = linereader_new(fd, r->o->max_line_bytes);
 	linereader_on_idle(lr, on_idle, r);
+	linereader_wait_mask(lr, wait_mask);
 	int rc = 0;
 	struct line ln;
 	while (!*stop) {
@@ -186,7 +190,8 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop)
 }
 
 int
-pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic_t *stop)
+pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic_t *stop,
+    const sigset_t *wait_mask)
 {
 	struct run r;
 	memset(&r, 0, sizeof r);
@@ -202,6 +207,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	diag_init(&r.diag, err, dead);
 	output_init(&r.out, out_fd, o->unbuffered ? 1 : FLUSH_AT);
 	pivot_init(&r.pivot, o);
+	r.schemas = schema_cache_new(SCHEMA_CACHE_SIZE);
 	pivot_begin(&r.pivot, &r.out.data);
 	output_commit(&r.out);
 
@@ -221,7 +227,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 				continue;
 			}
 		}
-		int rc = run_input(&r, fd, stop);
+		int rc = run_input(&r, fd, stop, wait_mask);
 		if (fd != 0)
 			close(fd);
 		if (rc < 0)
@@ -245,6 +251,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		status = EXIT_FATAL;
 	}
 	once_free(&r.warned);
+	schema_cache_free(r.schemas);
 	pivot_free(&r.pivot);
 	output_free(&r.out);
 	return status;

@@ -1,0 +1,90 @@
+#ifndef CDCPIVOT_DECODE_H
+#define CDCPIVOT_DECODE_H
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+
+/* Schema-aware column values: turns what Kafka Connect's JsonConverter
+ * wrote for a Debezium column (days, microseconds, base64 two's-complement
+ * decimals...) back into the text a person expects, using the column
+ * schemas of the envelope ("schemas.enable=true").
+ *
+ * Rendering, by the column's schema "name" first and its "type" second:
+ *
+ *   io.debezium.time.Date, org.apache.kafka.connect.data.Date (int32 days
+ *   since 1970-01-01)                        -> YYYY-MM-DD
+ *   io.debezium.time.Time, org.apache.kafka.connect.data.Time (int32 ms),
+ *   io.debezium.time.MicroTime (int64 us), io.debezium.time.NanoTime (int64
+ *   ns) since midnight                       -> HH:MM:SS.fff / .ffffff /
+ *                                               .fffffffff
+ *   io.debezium.time.Timestamp, org.apache.kafka.connect.data.Timestamp
+ *   (int64 ms), io.debezium.time.MicroTimestamp (us),
+ *   io.debezium.time.NanoTimestamp (ns) since the epoch, UTC
+ *                                            -> YYYY-MM-DD HH:MM:SS.fff /
+ *                                               .ffffff / .fffffffff
+ *   org.apache.kafka.connect.data.Decimal (bytes, parameters.scale) and
+ *   io.debezium.data.VariableScaleDecimal ({"scale":N,"value":bytes})
+ *                                            -> exact plain decimal text of
+ *                                               any size ("-2.00", "0.05")
+ *   bytes (io.debezium.data.Bits included)   -> the base64 text as written,
+ *                                               or lowercase hex without a
+ *                                               prefix with bytes_hex
+ *   boolean                                  -> true / false
+ *   int8..int64, float32, float64            -> the number as written
+ *                                               ("NaN", "Infinity" and
+ *                                               "-Infinity" strings too)
+ *   string (ZonedTimestamp, Json, Uuid...)   -> the string unchanged
+ *   array, map, struct                       -> compact JSON whose elements
+ *                                               are decoded by their own
+ *                                               schemas: a decoded value
+ *                                               (date, time, timestamp,
+ *                                               decimal, hex bytes) becomes
+ *                                               a JSON string, anything else
+ *                                               keeps its JSON form
+ *
+ * Fractions are always printed at the source precision, zeros included
+ * (lossless and column-stable). Times of day may reach 24:00:00 (PostgreSQL
+ * allows it); years beyond 0000..9999 are printed as timefmt_ms prints them.
+ * The TOAST placeholder is the caller's business, not this module's. */
+
+struct decode_opts {
+	int bytes_hex; /* --bytes hex: bytes as lowercase hex without "\x" instead of base64 */
+};
+
+/* The decoder of one column, derived once from its schema. Opaque. */
+struct decode_column;
+
+/* The per-column decoders derived from one envelope schema. Opaque. */
+struct decode_table;
+
+/* Builds the decoders from the value schema of an envelope
+ * ({"type":"struct","fields":[... "before" ..., "after" ...]}): the columns
+ * come from the "after" struct, else from the "before" struct. Returns NULL
+ * when the schema has no such row struct (including when envelope_schema
+ * is NULL). The table copies everything it needs, so the cJSON schema may
+ * be freed as soon as this returns. The caller owns the table and frees it
+ * with decode_table_free(). */
+struct decode_table *decode_table_new(const cJSON *envelope_schema);
+
+/* Frees the table and every decoder in it. Accepts NULL. */
+void decode_table_free(struct decode_table *t);
+
+/* Returns the decoder of the column called name, or NULL if the schema has
+ * no such column (or t is NULL). Constant time on average. The decoder
+ * belongs to the table and stays valid until decode_table_free(t). */
+const struct decode_column *decode_table_column(const struct decode_table *t, const char *name);
+
+/* Appends to out the text of value v of column c; c may be NULL, which
+ * means no schema: plain jsonval_render. o may be NULL (all options off).
+ * Returns 0 without appending for SQL NULL (v NULL or JSON null), and 1
+ * after appending the text (possibly empty). When v does not fit the schema
+ * (wrong JSON type, bad base64, a Decimal without a usable scale, a
+ * negative time of day...), appends plain jsonval_render text instead,
+ * returns 1 and sets *mismatch to 1 if mismatch is not NULL (it is never
+ * reset to 0), so the caller can warn once. v is only read; out is the only
+ * thing written. */
+int decode_render(struct buf *out, const struct decode_column *c, const cJSON *v,
+    const struct decode_opts *o, int *mismatch);
+
+#endif

@@ -1,0 +1,44 @@
+#ifndef CDCPIVOT_SCHEMACACHE_H
+#define CDCPIVOT_SCHEMACACHE_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* With schemas.enable=true every message of a topic repeats the same
+ * ~2 KB "schema" object, about 80 % of the bytes. Parsing it again for every
+ * message would dominate the run, so a schema is recognised by its bytes
+ * (one memcmp) and parsed once. The cache is small and bounded: a stream
+ * mixes a handful of tables, not thousands. */
+
+struct schema_entry {
+	char *bytes;           /* the schema's JSON text, owned */
+	size_t len;
+	cJSON *schema;         /* parsed from bytes (numbers point into bytes);
+	                          NULL for "schema":null */
+	void *derived;         /* what a later stage derived from it, or NULL */
+	void (*free_derived)(void *);
+	unsigned long used;    /* for least-recently-used eviction */
+};
+
+struct schema_cache;
+
+struct schema_cache *schema_cache_new(size_t max_entries);
+void schema_cache_free(struct schema_cache *c);
+
+/* The entry whose bytes are a prefix of text[0..len) followed by a byte
+ * that can end a JSON value (',' '}' or blank), or NULL. */
+struct schema_entry *schema_cache_match(struct schema_cache *c, const char *text, size_t len);
+
+/* Copies text[0..len), parses it and stores it, evicting the least recently
+ * used entry when full. Returns NULL if the text is not one valid JSON
+ * object or null. The entry stays valid until it is evicted by a later
+ * schema_cache_add() or the cache is freed. */
+struct schema_entry *schema_cache_add(struct schema_cache *c, const char *text, size_t len);
+
+/* Length of the JSON value starting at p (object, array, string or bare
+ * literal), found by matching brackets outside strings, without validating
+ * it; 0 if it does not end within len bytes. */
+size_t json_value_extent(const char *p, size_t len);
+
+#endif
