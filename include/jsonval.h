@@ -16,7 +16,8 @@
  * points every number node at its literal: the nth number literal of the
  * text is the nth number node in document order. The node's valuestring is
  * borrowed from the text (marked cJSON_IsReference so cJSON_Delete leaves it
- * alone), so the text must outlive the tree. */
+ * alone) and its length is kept in valueint, so the text must outlive the
+ * tree and valueint of such nodes means the literal's length. */
 
 /* Parses text[0..len) as one JSON value followed by nothing but JSON
  * whitespace. On success returns the tree (free with cJSON_Delete). On

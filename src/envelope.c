@@ -316,6 +316,18 @@ classify_fast(struct envelope *env, const char *text, size_t len)
 	return 1;
 }
 
+/* A change event followed only by blanks and TABs is that event, not a
+ * key with an empty (tombstone) value: keys carry no "op". */
+static int
+is_event_then_blanks(const cJSON *doc, const char *rest, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!is_blank(rest[k]))
+			return 0;
+	const cJSON *p = member(doc, "payload");
+	return member(doc, "op") != NULL || (cJSON_IsObject(p) && member(p, "op") != NULL);
+}
+
 /* Classifies a record value given as text (the whole line, the part after
  * a TAB, or a kcat -J payload). col0 is the column of text[0] in the line,
  * 0 when the text is not the line itself. */
@@ -392,6 +404,8 @@ envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const ch
 {
 	memset(env, 0, sizeof *env);
 	env->cache = cache;
+	while (len > 0 && line[len - 1] == '\r')
+		len--;
 	size_t i = 0;
 	while (i < len && is_blank(line[i]))
 		i++;
@@ -417,7 +431,7 @@ envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const ch
 		size_t j = i + end;
 		while (j < len && line[j] == ' ')
 			j++;
-		if (j < len && line[j] == '\t') {
+		if (j < len && line[j] == '\t' && !is_event_then_blanks(doc, line + j, len - j)) {
 			/* key<TAB>value: the value is after the last TAB, since
 			 * JsonConverter never writes a raw TAB. */
 			const char *tab = line + len;

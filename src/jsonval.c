@@ -43,6 +43,10 @@ attach_numbers(cJSON *node, const char *text, size_t len, size_t *pos)
 				j++;
 			node->valuestring = (char *)(uintptr_t)(text + i);
 			node->type |= cJSON_IsReference;
+			/* The literal's length rides in valueint, which nothing
+			 * here reads for numbers: the text need not be
+			 * terminated after the number. */
+			node->valueint = (int)(j - i);
 			*pos = j;
 		} else if (node->child != NULL) {
 			attach_numbers(node->child, text, len, pos);
@@ -96,12 +100,8 @@ size_t
 jsonval_number_text(const cJSON *n, const char **p, char tmp[32])
 {
 	if ((n->type & cJSON_IsReference) && n->valuestring != NULL) {
-		const char *s = n->valuestring;
-		size_t k = 0;
-		while (is_numchar(s[k]))
-			k++;
-		*p = s;
-		return k;
+		*p = n->valuestring;
+		return (size_t)n->valueint;
 	}
 	double d = n->valuedouble;
 	int k;

@@ -59,24 +59,11 @@ tsv_field(struct buf *out, const struct cell *c)
 	buf_append(out, c->p + run, c->len - run);
 }
 
-static int
-plain_identifier(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
+/* Identifiers are always quoted: a column may be named like a keyword
+ * ("order", "user"), and quoting a lowercase name changes nothing. */
 static void
 sql_identifier(struct buf *out, const char *s)
 {
-	if (plain_identifier(s)) {
-		buf_puts(out, s);
-		return;
-	}
 	buf_putc(out, '"');
 	for (; *s; s++) {
 		if (*s == '"')

@@ -1,8 +1,516 @@
-/* Placeholder until the envelope suite is written; replaced, not kept. */
+/* envelope.h: one input line -> change event, skipped record or rejected
+ * line. Every line is copied into a buffer of exactly its length (no NUL
+ * after it), so a read past the end shows up under ASan and valgrind. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "check_suites.h"
+#include "envelope.h"
+#include "jsonval.h"
+
+/* ---- Debezium building blocks -------------------------------------------- */
+
+/* Debezium 1.x PostgreSQL source block. */
+#define SRC_PG1                                                                                   \
+	"{\"version\":\"1.9.7.Final\",\"connector\":\"postgresql\",\"name\":\"dbserver1\","         \
+	"\"ts_ms\":1600000000123,\"snapshot\":\"false\",\"db\":\"postgres\",\"sequence\":"          \
+	"\"[\\\"24023128\\\",\\\"24023128\\\"]\",\"schema\":\"inventory\",\"table\":\"customers\"," \
+	"\"txId\":555,\"lsn\":24023128,\"xmin\":null}"
+/* Debezium 1.x MySQL source block. */
+#define SRC_MY1                                                                                   \
+	"{\"version\":\"1.9.7.Final\",\"connector\":\"mysql\",\"name\":\"dbserver1\","              \
+	"\"ts_ms\":1600000000000,\"snapshot\":\"false\",\"db\":\"inventory\",\"sequence\":null,"    \
+	"\"table\":\"customers\",\"server_id\":223344,\"gtid\":null,\"file\":\"mysql-bin.000003\"," \
+	"\"pos\":1234,\"row\":0,\"thread\":7,\"query\":null}"
+/* Debezium 2.x PostgreSQL source block (ts_us and ts_ns next to ts_ms). */
+#define SRC_PG2                                                                                   \
+	"{\"version\":\"2.7.3.Final\",\"connector\":\"postgresql\",\"name\":\"bankserver1\","       \
+	"\"ts_ms\":1600000000123,\"ts_us\":1600000000123456,\"ts_ns\":1600000000123456789,"         \
+	"\"snapshot\":\"false\",\"db\":\"data_engineer\",\"sequence\":\"[null,\\\"24023500\\\"]\"," \
+	"\"schema\":\"bank\",\"table\":\"holding\",\"txId\":501,\"lsn\":24023500,\"xmin\":null}"
+/* Debezium 0.9 PostgreSQL source block (ts_usec). */
+#define SRC_PG09                                                                                  \
+	"{\"name\":\"dbserver1\",\"db\":\"postgres\",\"ts_usec\":1600000000123456,\"txId\":555,"    \
+	"\"lsn\":24023128,\"snapshot\":false,\"last_snapshot_record\":null}"
+
+#define ROW1 "{\"id\":1,\"name\":\"a\",\"qty\":5}"
+#define ROW2 "{\"id\":1,\"name\":\"b\",\"qty\":6}"
+
+#define VSCHEMA                                                                                   \
+	"{\"type\":\"struct\",\"fields\":[],\"optional\":false,"                                     \
+	"\"name\":\"dbserver1.inventory.customers.Envelope\"}"
+#define KSCHEMA                                                                                   \
+	"{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":\"id\"}]," \
+	"\"optional\":false,\"name\":\"dbserver1.inventory.customers.Key\"}"
+
+#define EV_C "{\"before\":null,\"after\":" ROW1 ",\"source\":" SRC_PG2 ",\"op\":\"c\",\"ts_ms\":1600000000150}"
+#define EV_U "{\"before\":" ROW1 ",\"after\":" ROW2 ",\"source\":" SRC_PG2 ",\"op\":\"u\",\"ts_ms\":1600000000150}"
+#define EV_D "{\"before\":" ROW2 ",\"after\":null,\"source\":" SRC_PG2 ",\"op\":\"d\",\"ts_ms\":1600000000150}"
+
+/* Bits of what a case expects to be set. */
+enum {
+	B = 1,      /* env->before */
+	A = 2,      /* env->after */
+	S = 4,      /* env->source */
+	SCH = 8,    /* env->schema */
+	REC = 16,   /* env->record */
+};
+
+#define CHANGE(op, bits) ENVELOPE_CHANGE, 0, op, NULL, NULL, bits
+#define SKIP(why) ENVELOPE_SKIP, why, 0, NULL, NULL, 0
+#define REJECT(s1, s2) ENVELOPE_REJECT, 0, 0, s1, s2, 0
+
+static const struct {
+	const char *name;
+	const char *line;
+	size_t len; /* 0: strlen(line) */
+	enum envelope_kind kind;
+	enum envelope_skip skip;
+	char op;
+	const char *snip1, *snip2; /* the reason contains both */
+	unsigned bits;
+	const char *key; /* env->key as compact JSON, NULL: no key */
+} cases[] = {
+	/* ---- change events, schemas off and on, Debezium 1.x and 2.x ---- */
+	{"c 2.x", EV_C, 0, CHANGE('c', A | S), NULL},
+	{"u 2.x", EV_U, 0, CHANGE('u', A | B | S), NULL},
+	{"d 2.x", EV_D, 0, CHANGE('d', B | S), NULL},
+	{"r snapshot 1.x pg",
+	    "{\"before\":null,\"after\":" ROW1 ",\"source\":" SRC_PG1 ",\"op\":\"r\",\"ts_ms\":1,\"transaction\":null}",
+	    0, CHANGE('r', A | S), NULL},
+	{"u 1.x mysql",
+	    "{\"before\":" ROW1 ",\"after\":" ROW2 ",\"source\":" SRC_MY1 ",\"op\":\"u\",\"ts_ms\":1,\"transaction\":null}",
+	    0, CHANGE('u', A | B | S), NULL},
+	{"d 0.9 pg", "{\"before\":" ROW1 ",\"after\":null,\"source\":" SRC_PG09 ",\"op\":\"d\",\"ts_ms\":1}", 0,
+	    CHANGE('d', B | S), NULL},
+	{"c schemas on", "{\"schema\":" VSCHEMA ",\"payload\":" EV_C "}", 0, CHANGE('c', A | S | SCH), NULL},
+	{"u schemas on", "{\"schema\":" VSCHEMA ",\"payload\":" EV_U "}", 0, CHANGE('u', A | B | S | SCH), NULL},
+	{"d schemas on", "{\"schema\":" VSCHEMA ",\"payload\":" EV_D "}", 0, CHANGE('d', B | S | SCH), NULL},
+	{"payload first, schema last", "{\"payload\":" EV_U ",\"schema\":" VSCHEMA "}", 0,
+	    CHANGE('u', A | B | S | SCH), NULL},
+	{"schema null, payload event", "{\"schema\":null,\"payload\":" EV_C "}", 0, CHANGE('c', A | S), NULL},
+	{"no source block", "{\"op\":\"c\",\"after\":{\"id\":1}}", 0, CHANGE('c', A), NULL},
+	{"source not an object", "{\"op\":\"c\",\"after\":{\"id\":1},\"source\":\"x\"}", 0, CHANGE('c', A), NULL},
+	{"u with before null", "{\"before\":null,\"after\":" ROW2 ",\"source\":" SRC_PG2 ",\"op\":\"u\"}", 0,
+	    CHANGE('u', A | S), NULL},
+	{"u with before absent", "{\"after\":" ROW2 ",\"op\":\"u\"}", 0, CHANGE('u', A), NULL},
+	{"d with after absent", "{\"before\":" ROW2 ",\"op\":\"d\"}", 0, CHANGE('d', B), NULL},
+	{"c with a before image", "{\"before\":" ROW1 ",\"after\":" ROW2 ",\"op\":\"c\"}", 0, CHANGE('c', A | B),
+	    NULL},
+	{"empty after object", "{\"op\":\"c\",\"after\":{}}", 0, CHANGE('c', A), NULL},
+	{"leading blanks", "  \t {\"op\":\"c\",\"after\":{\"id\":1}}", 0, CHANGE('c', A), NULL},
+	{"trailing CR", "{\"op\":\"c\",\"after\":{\"id\":1}}\r", 0, CHANGE('c', A), NULL},
+	{"trailing blanks and CR", "{\"op\":\"c\",\"after\":{\"id\":1}}  \r", 0, CHANGE('c', A), NULL},
+	{"payload wrapper without schema", "{\"payload\":{\"op\":\"c\",\"after\":{\"id\":1}}}", 0,
+	    CHANGE('c', A), NULL},
+
+	/* ---- ops that are skipped ---- */
+	{"op t", "{\"op\":\"t\",\"ts_ms\":1,\"source\":" SRC_PG2 "}", 0, SKIP(SKIP_TRUNCATE), NULL},
+	{"op t schemas on", "{\"schema\":" VSCHEMA ",\"payload\":{\"op\":\"t\",\"source\":" SRC_PG2 "}}", 0,
+	    SKIP(SKIP_TRUNCATE), NULL},
+	{"op m", "{\"op\":\"m\",\"ts_ms\":1,\"source\":" SRC_PG2 ",\"message\":{\"prefix\":\"x\",\"content\":\"eA==\"}}",
+	    0, SKIP(SKIP_MESSAGE), NULL},
+
+	/* ---- tombstones ---- */
+	{"empty line", "", 0, SKIP(SKIP_TOMBSTONE), NULL},
+	{"blank line", "   ", 0, SKIP(SKIP_TOMBSTONE), NULL},
+	{"tab only", "\t", 0, SKIP(SKIP_TOMBSTONE), NULL},
+	{"null", "null", 0, SKIP(SKIP_TOMBSTONE), NULL},
+	{"indented null", "  null", 0, SKIP(SKIP_TOMBSTONE), NULL},
+	{"schema null payload null", "{\"schema\":null,\"payload\":null}", 0, SKIP(SKIP_TOMBSTONE), NULL},
+	{"key TAB null", "{\"id\":1}\tnull", 0, SKIP(SKIP_TOMBSTONE), "{\"id\":1}"},
+	{"key TAB empty", "{\"id\":1}\t", 0, SKIP(SKIP_TOMBSTONE), "{\"id\":1}"},
+	{"CreateTime key null", "CreateTime:1600000000000\t{\"id\":1}\tnull", 0, SKIP(SKIP_TOMBSTONE),
+	    "{\"id\":1}"},
+	{"null TAB null", "null\tnull", 0, SKIP(SKIP_TOMBSTONE), NULL},
+
+	/* ---- heartbeats and transaction metadata ---- */
+	{"heartbeat schemas off", "{\"ts_ms\":1600000000999}", 0, SKIP(SKIP_HEARTBEAT), NULL},
+	{"heartbeat schemas on",
+	    "{\"schema\":{\"type\":\"struct\",\"name\":\"io.debezium.connector.common.Heartbeat\","
+	    "\"fields\":[{\"type\":\"int64\",\"field\":\"ts_ms\"}]},\"payload\":{\"ts_ms\":1600000000999}}",
+	    0, SKIP(SKIP_HEARTBEAT), NULL},
+	{"heartbeat by schema name only",
+	    "{\"schema\":{\"type\":\"struct\",\"name\":\"io.debezium.connector.common.Heartbeat\"},"
+	    "\"payload\":{\"ts_ms\":1,\"server\":\"x\"}}",
+	    0, SKIP(SKIP_HEARTBEAT), NULL},
+	{"tx BEGIN",
+	    "{\"status\":\"BEGIN\",\"id\":\"571:53195829\",\"ts_ms\":1600000000100,\"event_count\":null,"
+	    "\"data_collections\":null}",
+	    0, SKIP(SKIP_TXMETA), NULL},
+	{"tx END",
+	    "{\"status\":\"END\",\"id\":\"571:53195829\",\"ts_ms\":1600000000100,\"event_count\":2,"
+	    "\"data_collections\":[{\"data_collection\":\"bank.holding\",\"event_count\":2}]}",
+	    0, SKIP(SKIP_TXMETA), NULL},
+	{"tx BEGIN schemas on",
+	    "{\"schema\":{\"type\":\"struct\",\"name\":\"io.debezium.connector.common.TransactionMetadataValue\"},"
+	    "\"payload\":{\"status\":\"BEGIN\",\"id\":\"571:53195829\",\"ts_ms\":1,\"event_count\":null}}",
+	    0, SKIP(SKIP_TXMETA), NULL},
+
+	/* ---- console banners and text that is data in the wrong shape ---- */
+	{"banner zookeeper", "Using ZOOKEEPER_CONNECT=zookeeper:2181", 0, SKIP(SKIP_BANNER), NULL},
+	{"banner processed", "Processed a total of 3 messages", 0, SKIP(SKIP_BANNER), NULL},
+	{"pretty-printed member", "  \"before\": null,", 0, REJECT("not a whole JSON object on one line", "jq -c"),
+	    NULL},
+	{"pretty-printed close", "}", 0, REJECT("not a whole JSON object on one line", NULL), NULL},
+	{"pretty-printed close comma", "  },", 0, REJECT("not a whole JSON object on one line", NULL), NULL},
+	{"pretty-printed array", "[", 0, REJECT("not a whole JSON object on one line", NULL), NULL},
+	{"top-level array", "[1,2]", 0, REJECT("not a whole JSON object on one line", NULL), NULL},
+	{"log prefix", "2024-01-01 12:00:00 INFO Received message {\"op\":\"c\",\"after\":{\"id\":1}}", 0,
+	    REJECT("text before the JSON object", "column 43"), NULL},
+	{"log prefix empty object", "value={}", 0, REJECT("text before the JSON object", "column 7"), NULL},
+
+	/* ---- key<TAB>value ---- */
+	{"key TAB value", "{\"id\":1}\t" EV_U, 0, CHANGE('u', A | B | S), "{\"id\":1}"},
+	{"key space TAB value", "{\"id\":1} \t" EV_U, 0, CHANGE('u', A | B | S), "{\"id\":1}"},
+	{"composite key", "{\"holding_id\":1,\"user_id\":2}\t" EV_C, 0, CHANGE('c', A | S),
+	    "{\"holding_id\":1,\"user_id\":2}"},
+	{"schema-wrapped key", "{\"schema\":" KSCHEMA ",\"payload\":{\"id\":1}}\t" EV_D, 0, CHANGE('d', B | S),
+	    "{\"id\":1}"},
+	{"schema-wrapped key and value",
+	    "{\"schema\":" KSCHEMA ",\"payload\":{\"id\":1001}}\t{\"schema\":" VSCHEMA ",\"payload\":" EV_U "}",
+	    0, CHANGE('u', A | B | S | SCH), "{\"id\":1001}"},
+	{"key not an object", "null\t" EV_C, 0, CHANGE('c', A | S), NULL},
+	{"key is a string", "\"k1\"\t" EV_C, 0, CHANGE('c', A | S), NULL},
+	{"key bigint kept", "{\"id\":9007199254740993}\t" EV_C, 0, CHANGE('c', A | S),
+	    "{\"id\":9007199254740993}"},
+	{"value with leading blanks", "{\"id\":1}\t  " EV_C, 0, CHANGE('c', A | S), "{\"id\":1}"},
+	{"key TAB value CR", "{\"id\":1}\t" EV_C "\r", 0, CHANGE('c', A | S), "{\"id\":1}"},
+	{"CreateTime key value", "CreateTime:1600000000000\t{\"holding_id\":1,\"user_id\":2}\t" EV_D, 0,
+	    CHANGE('d', B | S), "{\"holding_id\":1,\"user_id\":2}"},
+	{"CreateTime schema-wrapped key", "CreateTime:1\t{\"schema\":" KSCHEMA ",\"payload\":{\"id\":3}}\t" EV_C,
+	    0, CHANGE('c', A | S), "{\"id\":3}"},
+	{"key TAB heartbeat", "{\"serverName\":\"dbserver1\"}\t{\"ts_ms\":1}", 0, SKIP(SKIP_HEARTBEAT),
+	    "{\"serverName\":\"dbserver1\"}"},
+	{"key TAB not JSON", "{\"id\":1}\tvalue", 0, REJECT("value after the key is not a JSON object", NULL),
+	    "{\"id\":1}"},
+	{"key TAB invalid value", "{\"id\":1}\t{\"op\":\"c\",}", 0, REJECT("invalid JSON", "column 20"),
+	    "{\"id\":1}"},
+	{"key TAB blanks invalid value", "{\"id\":1}\t  {\"op\":\"c\",}", 0, REJECT("invalid JSON", "column 22"),
+	    "{\"id\":1}"},
+	{"key TAB value trailing", "{\"id\":1}\t{\"op\":\"c\",\"after\":{}} x", 0,
+	    REJECT("trailing characters", "column 32"), "{\"id\":1}"},
+
+	/* ---- kcat -J ---- */
+	{"kcat record",
+	    "{\"topic\":\"bankserver1.bank.holding\",\"partition\":0,\"offset\":7,\"tstype\":\"create\","
+	    "\"ts\":1600000000200,\"broker\":1,\"key\":\"{\\\"holding_id\\\":9}\",\"payload\":"
+	    "\"{\\\"before\\\":null,\\\"after\\\":{\\\"holding_id\\\":9},\\\"op\\\":\\\"c\\\","
+	    "\\\"source\\\":{\\\"ts_ms\\\":1}}\"}",
+	    0, CHANGE('c', A | S | REC), "{\"holding_id\":9}"},
+	{"kcat schema-wrapped key and value",
+	    "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"key\":\"{\\\"schema\\\":{},\\\"payload\\\":{\\\"id\\\":4}}\","
+	    "\"payload\":\"{\\\"schema\\\":{},\\\"payload\\\":{\\\"op\\\":\\\"d\\\",\\\"before\\\":{\\\"id\\\":4}}}\"}",
+	    0, CHANGE('d', B | SCH | REC), "{\"id\":4}"},
+	{"kcat key null", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"{\\\"op\\\":\\\"c\\\",\\\"after\\\":{\\\"id\\\":1}}\"}",
+	    0, CHANGE('c', A | REC), NULL},
+	{"kcat payload object", "{\"topic\":\"t\",\"partition\":0,\"key\":\"{\\\"id\\\":1}\",\"payload\":{\"op\":\"c\",\"after\":{\"id\":1}}}",
+	    0, CHANGE('c', A | REC), "{\"id\":1}"},
+	{"kcat payload null", "{\"topic\":\"t\",\"partition\":0,\"offset\":8,\"key\":\"{\\\"holding_id\\\":9}\",\"payload\":null}",
+	    0, SKIP(SKIP_TOMBSTONE), "{\"holding_id\":9}"},
+	{"kcat payload string null", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"null\"}", 0,
+	    SKIP(SKIP_TOMBSTONE), NULL},
+	{"kcat payload empty string", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"\"}", 0,
+	    SKIP(SKIP_TOMBSTONE), NULL},
+	{"kcat payload heartbeat", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"{\\\"ts_ms\\\":5}\"}", 0,
+	    SKIP(SKIP_HEARTBEAT), NULL},
+	{"kcat payload number", "{\"topic\":\"t\",\"partition\":0,\"key\":\"{\\\"id\\\":1}\",\"payload\":5}", 0,
+	    REJECT("kcat record \"payload\" is a number, not a string", NULL), "{\"id\":1}"},
+	{"kcat payload array", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":[1]}", 0,
+	    REJECT("kcat record \"payload\" is an array", NULL), NULL},
+	{"kcat payload text", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"hello\"}", 0,
+	    REJECT("kcat payload: not a JSON object", NULL), NULL},
+	{"kcat payload invalid", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"{\\\"op\\\":\\\"c\\\",}\"}", 0,
+	    REJECT("kcat payload: invalid JSON", "column 11"), NULL},
+	{"kcat payload trailing", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"{} x\"}", 0,
+	    REJECT("kcat payload: trailing characters", "column 4"), NULL},
+
+	/* ---- malformed lines ---- */
+	{"NUL byte", "{\"op\":\"c\",\0\"after\":{}}", 22, REJECT("NUL byte at column 11", NULL), NULL},
+	{"NUL byte first", "\0{}", 3, REJECT("NUL byte at column 1", NULL), NULL},
+	{"NUL byte after blanks", "  \0", 3, REJECT("NUL byte at column 3", NULL), NULL},
+	{"invalid: trailing comma", "{\"op\":\"c\",\"after\":{\"id\":1},\"before\":null,}", 0,
+	    REJECT("invalid JSON", "column 42"), NULL},
+	{"invalid: missing comma after blanks", "  {\"op\":\"c\" \"after\":{}}", 0, REJECT("invalid JSON", "column 13"),
+	    NULL},
+	{"invalid: truncated", "{\"op\":\"c\",\"after\":{\"id\":1}", 0, REJECT("invalid JSON", NULL), NULL},
+	{"trailing garbage", "{\"op\":\"c\",\"after\":{\"id\":1}} x", 0,
+	    REJECT("trailing characters after the JSON value", "column 29"), NULL},
+	{"two objects", "{\"op\":\"c\",\"after\":{}}{\"op\":\"c\",\"after\":{}}", 0,
+	    REJECT("trailing characters", "column 22"), NULL},
+	{"payload a number", "{\"schema\":{},\"payload\":5}", 0, REJECT("\"payload\" is a number, not an object", NULL),
+	    NULL},
+	{"payload a string", "{\"schema\":" VSCHEMA ",\"payload\":\"x\"}", 0,
+	    REJECT("\"payload\" is a string, not an object", NULL), NULL},
+	{"payload an array", "{\"schema\":null,\"payload\":[]}", 0, REJECT("\"payload\" is an array, not an object", NULL),
+	    NULL},
+	{"after a string", "{\"op\":\"c\",\"after\":\"{\\\"id\\\":1}\"}", 0,
+	    REJECT("\"after\" is a string, not an object or null", NULL), NULL},
+	{"after an array", "{\"op\":\"c\",\"after\":[1]}", 0, REJECT("\"after\" is an array, not an object or null", NULL),
+	    NULL},
+	{"before a string", "{\"op\":\"u\",\"before\":\"x\",\"after\":{\"id\":1}}", 0,
+	    REJECT("\"before\" is a string, not an object or null", NULL), NULL},
+	{"before an array", "{\"op\":\"d\",\"before\":[]}", 0, REJECT("\"before\" is an array, not an object or null", NULL),
+	    NULL},
+	{"c with after null", "{\"before\":null,\"after\":null,\"op\":\"c\"}", 0,
+	    REJECT("op \"c\" event without a row image", "\"after\" is null or missing"), NULL},
+	{"r with after absent", "{\"op\":\"r\"}", 0, REJECT("op \"r\" event without a row image", "\"after\""), NULL},
+	{"u with after null", "{\"before\":" ROW1 ",\"after\":null,\"op\":\"u\"}", 0,
+	    REJECT("op \"u\" event without a row image", "\"after\" is null or missing"), NULL},
+	{"d with before null", "{\"before\":null,\"after\":" ROW1 ",\"op\":\"d\"}", 0,
+	    REJECT("op \"d\" event without a row image", "\"before\" is null or missing"), NULL},
+	{"unknown op", "{\"op\":\"x\",\"after\":{}}", 0, REJECT("unknown op \"x\"", NULL), NULL},
+	{"unknown op word", "{\"op\":\"create\",\"after\":{}}", 0, REJECT("unknown op \"create\"", NULL), NULL},
+	{"unknown op empty", "{\"op\":\"\",\"after\":{}}", 0, REJECT("unknown op \"\"", NULL), NULL},
+	{"unknown op upper", "{\"op\":\"C\",\"after\":{}}", 0, REJECT("unknown op \"C\"", NULL), NULL},
+	{"unknown op long", "{\"op\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"after\":{}}", 0,
+	    REJECT("unknown op \"abcdefghijklmnopqrstuvw\"...", NULL), NULL},
+	{"op a number", "{\"op\":5,\"after\":{}}", 0, REJECT("\"op\" is a number, not a string", NULL), NULL},
+	{"op null", "{\"op\":null,\"after\":{}}", 0, REJECT("\"op\" is null, not a string", NULL), NULL},
+	{"op an array", "{\"op\":[\"c\"],\"after\":{}}", 0, REJECT("\"op\" is an array, not a string", NULL), NULL},
+	{"ExtractNewRecordState", "{\"id\":1,\"name\":\"a\",\"__op\":\"u\",\"__deleted\":\"false\"}", 0,
+	    REJECT("no \"op\" field", "\"__op\""), NULL},
+	{"before/after without op", "{\"before\":null,\"after\":{\"id\":1}}", 0,
+	    REJECT("not a change event: no \"op\" field", NULL), NULL},
+	{"record key alone", "{\"id\":1}", 0, REJECT("not a Debezium change event", "a record key?"), NULL},
+	{"empty object", "{}", 0, REJECT("not a Debezium change event", NULL), NULL},
+};
+
+static void
+expect_key(const struct envelope *env, const char *want, const char *name)
+{
+	if (want == NULL) {
+		ck_assert_msg(env->key == NULL, "%s: unexpected key", name);
+		return;
+	}
+	ck_assert_msg(env->key != NULL, "%s: no key, want %s", name, want);
+	struct buf b;
+	buf_init(&b);
+	jsonval_write_json(&b, env->key);
+	ck_assert_str_eq(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static const char *const kind_names[] = {"CHANGE", "SKIP", "REJECT"};
+
+START_TEST(classify)
+{
+	const char *name = cases[_i].name;
+	size_t len = cases[_i].len ? cases[_i].len : strlen(cases[_i].line);
+	char *line = malloc(len ? len : 1);
+	memcpy(line, cases[_i].line, len);
+
+	struct envelope env;
+	memset(&env, 0xa5, sizeof env); /* envelope_parse must not rely on a zeroed struct */
+	envelope_parse(&env, line, len);
+
+	ck_assert_msg(env.kind == cases[_i].kind, "%s: kind %s (reason \"%s\"), want %s", name,
+	    env.kind <= ENVELOPE_REJECT ? kind_names[env.kind] : "?",
+	    env.kind == ENVELOPE_REJECT ? env.reason : "", kind_names[cases[_i].kind]);
+	switch (cases[_i].kind) {
+	case ENVELOPE_CHANGE: {
+		unsigned bits = cases[_i].bits;
+		ck_assert_msg(env.op == cases[_i].op, "%s: op '%c'", name, env.op);
+		ck_assert_msg((env.before != NULL) == ((bits & B) != 0), "%s: before", name);
+		ck_assert_msg((env.after != NULL) == ((bits & A) != 0), "%s: after", name);
+		ck_assert_msg((env.source != NULL) == ((bits & S) != 0), "%s: source", name);
+		ck_assert_msg((env.schema != NULL) == ((bits & SCH) != 0), "%s: schema", name);
+		ck_assert_msg((env.record != NULL) == ((bits & REC) != 0), "%s: record", name);
+		if (env.before != NULL)
+			ck_assert(cJSON_IsObject(env.before));
+		if (env.after != NULL)
+			ck_assert(cJSON_IsObject(env.after));
+		if (env.source != NULL)
+			ck_assert(cJSON_IsObject(env.source));
+		if (env.schema != NULL)
+			ck_assert(cJSON_IsObject(env.schema));
+		/* payload is the event itself, unwrapped from schema/payload */
+		ck_assert_ptr_nonnull(env.payload);
+		const cJSON *op = cJSON_GetObjectItemCaseSensitive(env.payload, "op");
+		ck_assert_msg(cJSON_IsString(op) && op->valuestring[0] == cases[_i].op &&
+		        op->valuestring[1] == '\0',
+		    "%s: payload is not the event", name);
+		break;
+	}
+	case ENVELOPE_SKIP:
+		ck_assert_msg(env.skip == cases[_i].skip, "%s: skip %s, want %s", name,
+		    env.skip < SKIP_KINDS ? envelope_skip_names[env.skip] : "?",
+		    envelope_skip_names[cases[_i].skip]);
+		break;
+	case ENVELOPE_REJECT:
+		ck_assert_msg(memchr(env.reason, '\0', sizeof env.reason) != NULL, "%s: reason", name);
+		ck_assert_msg(env.reason[0] != '\0', "%s: empty reason", name);
+		ck_assert_msg(strstr(env.reason, cases[_i].snip1) != NULL, "%s: reason \"%s\" lacks \"%s\"",
+		    name, env.reason, cases[_i].snip1);
+		if (cases[_i].snip2 != NULL)
+			ck_assert_msg(strstr(env.reason, cases[_i].snip2) != NULL,
+			    "%s: reason \"%s\" lacks \"%s\"", name, env.reason, cases[_i].snip2);
+		break;
+	}
+	expect_key(&env, cases[_i].key, name);
+	envelope_clear(&env);
+	for (size_t i = 0; i < sizeof env.trees / sizeof env.trees[0]; i++)
+		ck_assert_ptr_null(env.trees[i]);
+	envelope_clear(&env); /* twice is harmless */
+	free(line);
+}
+END_TEST
+
+/* The row images are the event's own objects, with number literals intact. */
+START_TEST(images_keep_literals)
+{
+	static const char line[] = "{\"id\":1}\t{\"before\":{\"id\":1,\"big\":9007199254740993,\"p\":1.50},"
+	                           "\"after\":{\"id\":1,\"big\":9007199254740992,\"p\":1.5},\"op\":\"u\"}";
+	struct envelope env;
+	envelope_parse(&env, line, sizeof line - 1);
+	ck_assert_int_eq(env.kind, ENVELOPE_CHANGE);
+	struct buf b;
+	buf_init(&b);
+	jsonval_write_json(&b, env.before);
+	buf_putc(&b, '|');
+	jsonval_write_json(&b, env.after);
+	ck_assert_str_eq(buf_cstr(&b), "{\"id\":1,\"big\":9007199254740993,\"p\":1.50}|"
+	                                 "{\"id\":1,\"big\":9007199254740992,\"p\":1.5}");
+	buf_free(&b);
+	envelope_clear(&env);
+}
+END_TEST
+
+/* An envelope is reused line after line. */
+START_TEST(reuse)
+{
+	static const char *const lines[] = {
+		"{\"id\":1}\t" EV_U,
+		"null",
+		"{\"op\":\"x\"}",
+		EV_C,
+	};
+	struct envelope env;
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+			envelope_parse(&env, lines[i], strlen(lines[i]));
+			envelope_clear(&env);
+		}
+	}
+	envelope_parse(&env, EV_C, strlen(EV_C));
+	ck_assert_int_eq(env.kind, ENVELOPE_CHANGE);
+	ck_assert_ptr_null(env.key);
+	ck_assert_ptr_null(env.before);
+	ck_assert_ptr_null(env.schema);
+	ck_assert_str_eq(env.reason, "");
+	envelope_clear(&env);
+}
+END_TEST
+
+START_TEST(skip_names)
+{
+	ck_assert_str_eq(envelope_skip_names[SKIP_TOMBSTONE], "tombstone");
+	ck_assert_str_eq(envelope_skip_names[SKIP_BANNER], "banner");
+	ck_assert_str_eq(envelope_skip_names[SKIP_HEARTBEAT], "heartbeat");
+	ck_assert_str_eq(envelope_skip_names[SKIP_TXMETA], "transaction");
+	ck_assert_str_eq(envelope_skip_names[SKIP_TRUNCATE], "truncate");
+	ck_assert_str_eq(envelope_skip_names[SKIP_MESSAGE], "message");
+}
+END_TEST
+
+/* ---- commit time ---------------------------------------------------------- */
+
+#define TS_EVENT(src, top) "{\"op\":\"c\",\"after\":{\"id\":1}" src top "}"
+
+static const struct {
+	const char *name;
+	const char *line;
+	int has_ts;
+	int64_t ts_ms;
+} ts_cases[] = {
+	{"2.x source ts_ms wins", TS_EVENT(",\"source\":" SRC_PG2, ",\"ts_ms\":1600000000150"), 1, 1600000000123},
+	{"1.x source ts_ms", TS_EVENT(",\"source\":" SRC_MY1, ",\"ts_ms\":1600000000150"), 1, 1600000000000},
+	{"source ts_ms before ts_us",
+	    TS_EVENT(",\"source\":{\"ts_us\":1600000000999999,\"ts_ms\":1600000000123}", ""), 1, 1600000000123},
+	{"source ts_us", TS_EVENT(",\"source\":{\"ts_us\":1600000000123456}", ",\"ts_ms\":1600000000150"), 1,
+	    1600000000123},
+	{"source ts_ns", TS_EVENT(",\"source\":{\"ts_ns\":1600000000123456789}", ",\"ts_ms\":1600000000150"), 1,
+	    1600000000123},
+	{"source ts_us before ts_ns",
+	    TS_EVENT(",\"source\":{\"ts_ns\":1600000000999999999,\"ts_us\":1600000000123456}", ""), 1,
+	    1600000000123},
+	{"0.9 source ts_usec", TS_EVENT(",\"source\":" SRC_PG09, ",\"ts_ms\":1600000000150"), 1, 1600000000123},
+	{"source ts_ms null falls back", TS_EVENT(",\"source\":{\"ts_ms\":null,\"ts_us\":1600000000123456}", ""), 1,
+	    1600000000123},
+	{"source ts_ms fractional falls back",
+	    TS_EVENT(",\"source\":{\"ts_ms\":1.5}", ",\"ts_ms\":1600000000150"), 1, 1600000000150},
+	{"source ts_ms as digit string", TS_EVENT(",\"source\":{\"ts_ms\":\"1600000000123\"}", ""), 1,
+	    1600000000123},
+	{"source without time: envelope ts_ms",
+	    TS_EVENT(",\"source\":{\"name\":\"x\"}", ",\"ts_ms\":1600000000150"), 1, 1600000000150},
+	{"no source: envelope ts_ms", TS_EVENT("", ",\"ts_ms\":1600000000150"), 1, 1600000000150},
+	{"source a string: envelope ts_ms", TS_EVENT(",\"source\":\"x\"", ",\"ts_ms\":1600000000150"), 1,
+	    1600000000150},
+	{"envelope ts_us", TS_EVENT(",\"source\":{}", ",\"ts_us\":1600000000150999"), 1, 1600000000150},
+	{"none", TS_EVENT(",\"source\":{\"name\":\"x\"}", ""), 0, 0},
+	{"none, ts_ms null", TS_EVENT(",\"source\":{\"ts_ms\":null}", ",\"ts_ms\":null"), 0, 0},
+	/* as a double this would be ...124000000 ns */
+	{"ts_ns exact, not via double", TS_EVENT(",\"source\":{\"ts_ns\":1600000000123999999}", ""), 1,
+	    1600000000123},
+	{"zero", TS_EVENT(",\"source\":{\"ts_ms\":0}", ",\"ts_ms\":5"), 1, 0},
+	{"negative ts_ms", TS_EVENT(",\"source\":{\"ts_ms\":-5}", ""), 1, -5},
+	{"ts_us -1 floors", TS_EVENT(",\"source\":{\"ts_us\":-1}", ""), 1, -1},
+	{"ts_us -999 floors", TS_EVENT(",\"source\":{\"ts_us\":-999}", ""), 1, -1},
+	{"ts_us -1000 exact", TS_EVENT(",\"source\":{\"ts_us\":-1000}", ""), 1, -1},
+	{"ts_us -1001 floors", TS_EVENT(",\"source\":{\"ts_us\":-1001}", ""), 1, -2},
+	{"ts_us 999 truncates", TS_EVENT(",\"source\":{\"ts_us\":999}", ""), 1, 0},
+	{"ts_ns -1 floors", TS_EVENT(",\"source\":{\"ts_ns\":-1}", ""), 1, -1},
+	{"ts_usec -1500 floors", TS_EVENT(",\"source\":{\"ts_usec\":-1500}", ""), 1, -2},
+	{"schemas on", "{\"schema\":{},\"payload\":" TS_EVENT(",\"source\":{\"ts_ms\":7}", ",\"ts_ms\":9") "}", 1, 7},
+	{"kcat payload", "{\"topic\":\"t\",\"partition\":0,\"key\":null,\"payload\":\"{\\\"op\\\":\\\"c\\\","
+	                 "\\\"after\\\":{},\\\"source\\\":{\\\"ts_us\\\":-1}}\"}",
+	    1, -1},
+	{"kcat record ts is not the commit time",
+	    "{\"topic\":\"t\",\"partition\":0,\"ts\":1600000000200,\"key\":null,\"payload\":\"{\\\"op\\\":\\\"c\\\","
+	    "\\\"after\\\":{}}\"}",
+	    0, 0},
+};
+
+START_TEST(commit_time)
+{
+	const char *text = ts_cases[_i].line;
+	size_t len = strlen(text);
+	char *line = malloc(len);
+	memcpy(line, text, len);
+	struct envelope env;
+	envelope_parse(&env, line, len);
+	ck_assert_msg(env.kind == ENVELOPE_CHANGE, "%s: not a change (%s)", ts_cases[_i].name, env.reason);
+	ck_assert_msg(env.has_ts == ts_cases[_i].has_ts, "%s: has_ts %d", ts_cases[_i].name, env.has_ts);
+	if (ts_cases[_i].has_ts)
+		ck_assert_int_eq(env.ts_ms, ts_cases[_i].ts_ms);
+	envelope_clear(&env);
+	free(line);
+}
+END_TEST
+
+#define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
 envelope_suite(void)
 {
-	return suite_create("envelope");
+	Suite *s = suite_create("envelope");
+	TCase *tc;
+
+	tc = tcase_create("classify");
+	tcase_add_loop_test(tc, classify, 0, NCASES(cases));
+	tcase_add_test(tc, skip_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("images");
+	tcase_add_test(tc, images_keep_literals);
+	tcase_add_test(tc, reuse);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("commit_time");
+	tcase_add_loop_test(tc, commit_time, 0, NCASES(ts_cases));
+	suite_add_tcase(s, tc);
+
+	return s;
 }
