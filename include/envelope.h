@@ -28,6 +28,8 @@ enum envelope_skip {
 	SKIP_TXMETA,    /* transaction BEGIN/END */
 	SKIP_TRUNCATE,  /* op t */
 	SKIP_MESSAGE,   /* op m */
+	SKIP_TABLE,     /* not a --table the user asked for */
+	SKIP_DUPLICATE, /* seen within the --dedup window */
 	SKIP_KINDS
 };
 

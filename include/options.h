@@ -29,11 +29,23 @@ struct options {
 	const char *sql_table;   /* --sql-table NAME */
 	const char *unavailable; /* --unavailable-value TEXT */
 	size_t max_line_bytes;   /* --max-line-bytes N */
+	struct namelist tables;  /* --table PATTERN (repeatable, fnmatch globs) */
+	int with_table;          /* --with-table: a leading "table" column */
+	struct namelist meta;    /* --meta: provenance columns, in order */
+	int upsert;              /* --upsert: ON CONFLICT DO NOTHING (sql) */
+	int ddl;                 /* --ddl: CREATE TABLE first (sql) */
+	size_t dedup;            /* --dedup N: window of distinct events */
+	int bytes_hex;           /* --bytes hex */
+	const char *output;      /* --output FILE (append), else stdout */
+	int fsync;               /* --fsync: fsync(2) the output after writes */
 	int inserted_fixed;      /* SOURCE_DATE_EPOCH was set */
 	int64_t inserted_ms;     /* its value, in milliseconds */
 	char **files;            /* operands; none means stdin */
 	int nfiles;
 };
+
+/* The provenance columns --meta accepts, in documentation order. */
+extern const char *const options_meta_names[];
 
 enum options_action {
 	OPTIONS_RUN,

@@ -15,6 +15,7 @@ struct output {
 	size_t committed;  /* data[0..committed) is whole events */
 	size_t flush_at;   /* flush when this much is committed */
 	int error;         /* errno of the first failed write, else 0 */
+	int sync;          /* fsync(2) after every flush that wrote bytes */
 };
 
 void output_init(struct output *o, int fd, size_t flush_at);

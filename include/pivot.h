@@ -28,6 +28,7 @@ struct pivot {
 	struct buf scratch;        /* rendered values of the current event */
 	struct cell *cells;
 	const char **names;
+	unsigned char *key;        /* conflict-key flag per column (--upsert) */
 	size_t cap;
 	struct span *spans;
 	size_t nspans;
@@ -40,9 +41,13 @@ struct pivot {
 void pivot_init(struct pivot *p, const struct options *o);
 void pivot_free(struct pivot *p);
 
-/* Writes the header line now if it is wanted and the id columns are known
- * before any event (--id given). */
+/* Writes what precedes the rows when the id columns are known before any
+ * event (--id given): the CREATE TABLE of --ddl, then the --header line. */
 void pivot_begin(struct pivot *p, struct buf *out);
+
+/* Writes the event's "schema.table" (or "db.table", or "table") into out
+ * (n bytes) and returns its length; 0 when the source names no table. */
+size_t pivot_table_name(const struct envelope *env, char *out, size_t n);
 
 /* Appends the rows of one ENVELOPE_CHANGE envelope to out and returns how
  * many. now_ms is the datetime_inserted instant. p->diff describes the

@@ -20,7 +20,15 @@ struct cell {
 struct writer {
 	enum format format;
 	const char *sql_table;
+	/* sql only: per-column flags of the conflict key, or NULL. When set,
+	 * rows are written as INSERT ... ON CONFLICT (key) DO NOTHING. */
+	const unsigned char *key;
 };
+
+/* Appends name as a quoted SQL identifier, and a dotted table name quoted
+ * part by part. */
+void writer_sql_identifier(struct buf *out, const char *name);
+void writer_sql_table(struct buf *out, const char *name);
 
 /* The column-name line (csv, tsv). Other formats append nothing. */
 void writer_header(const struct writer *w, struct buf *out, const char *const *names, size_t n);

@@ -8,7 +8,8 @@
 #include "schemacache.h"
 
 const char *const envelope_skip_names[SKIP_KINDS] = {
-	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message",
+	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message", "other table",
+	"duplicate",
 };
 
 static void

@@ -9,10 +9,14 @@
 #include "buf.h"
 
 const char options_synopsis[] =
-    "usage: cdcpivot [-hquV] [--dead-letter file] [--fields list] [--format fmt]\n"
-    "                [--header] [--id list] [--max-line-bytes n] [--sql-table name]\n"
-    "                [--stats] [--strict] [--unavailable-value text] [--unchanged]\n"
-    "                [file ...]\n";
+    "usage: cdcpivot [-hquV] [--bytes base64|hex] [--dead-letter file] [--ddl]\n"
+    "                [--dedup n] [--fields list] [--format fmt] [--fsync] [--header]\n"
+    "                [--id list] [--max-line-bytes n] [--meta list] [--output file]\n"
+    "                [--sql-table name] [--stats] [--strict] [--table pattern]\n"
+    "                [--unavailable-value text] [--unchanged] [--upsert]\n"
+    "                [--with-table] [file ...]\n";
+
+const char *const options_meta_names[] = {"lsn", "txid", "ts", "topic", "partition", "offset", NULL};
 
 const char options_help[] =
     "cdcpivot - pivot Debezium change events into a field-level change log\n"
@@ -26,6 +30,15 @@ const char options_help[] =
     "  --fields LIST          tracked columns (default: every column not in --id)\n"
     "  --format FMT           csv (default), tsv (PostgreSQL COPY text), jsonl, sql\n"
     "  --header               print a header line first (csv, tsv)\n"
+    "  --table PATTERN        only events of matching schema.table (glob; repeatable)\n"
+    "  --with-table           add a leading \"table\" column\n"
+    "  --meta LIST            append provenance columns: lsn,txid,ts,topic,partition,offset\n"
+    "  --bytes base64|hex     how bytes columns are printed (default: base64)\n"
+    "  --upsert               sql: INSERT ... ON CONFLICT DO NOTHING on ids, change_field, meta\n"
+    "  --ddl                  sql: CREATE TABLE IF NOT EXISTS first (needs --id)\n"
+    "  --dedup N              drop events already seen among the last N distinct ones\n"
+    "  --output FILE          append rows to FILE instead of stdout\n"
+    "  --fsync                fsync FILE after every write (with --output)\n"
     "  --sql-table NAME       table for --format sql (default: holding_pivot)\n"
     "  --unchanged            on updates, also print fields that did not change\n"
     "  --unavailable-value T  Debezium's unavailable.value.placeholder\n"
@@ -43,7 +56,16 @@ const char options_help[] =
     "See cdcpivot(1).\n";
 
 enum {
-	OPT_DEAD_LETTER = 256,
+	OPT_BYTES = 256,
+	OPT_DDL,
+	OPT_DEAD_LETTER,
+	OPT_DEDUP,
+	OPT_FSYNC,
+	OPT_META,
+	OPT_OUTPUT,
+	OPT_TABLE,
+	OPT_UPSERT,
+	OPT_WITH_TABLE,
 	OPT_FIELDS,
 	OPT_FORMAT,
 	OPT_HEADER,
@@ -57,21 +79,30 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{"bytes", required_argument, NULL, OPT_BYTES},
+	{"ddl", no_argument, NULL, OPT_DDL},
 	{"dead-letter", required_argument, NULL, OPT_DEAD_LETTER},
+	{"dedup", required_argument, NULL, OPT_DEDUP},
 	{"fields", required_argument, NULL, OPT_FIELDS},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"fsync", no_argument, NULL, OPT_FSYNC},
 	{"header", no_argument, NULL, OPT_HEADER},
 	{"help", no_argument, NULL, 'h'},
 	{"id", required_argument, NULL, OPT_ID},
 	{"max-line-bytes", required_argument, NULL, OPT_MAX_LINE},
+	{"meta", required_argument, NULL, OPT_META},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"quiet", no_argument, NULL, 'q'},
 	{"sql-table", required_argument, NULL, OPT_SQL_TABLE},
 	{"stats", no_argument, NULL, OPT_STATS},
 	{"strict", no_argument, NULL, OPT_STRICT},
+	{"table", required_argument, NULL, OPT_TABLE},
 	{"unavailable-value", required_argument, NULL, OPT_UNAVAILABLE},
 	{"unbuffered", no_argument, NULL, 'u'},
 	{"unchanged", no_argument, NULL, OPT_UNCHANGED},
+	{"upsert", no_argument, NULL, OPT_UPSERT},
 	{"version", no_argument, NULL, 'V'},
+	{"with-table", no_argument, NULL, OPT_WITH_TABLE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -89,7 +120,8 @@ namelist_free(struct namelist *l)
 static int
 namelist_parse(struct namelist *l, const char *arg, const char *opt, char *err, size_t errlen)
 {
-	namelist_free(l);
+	if (strcmp(opt, "--table") != 0) /* --table accumulates; others replace */
+		namelist_free(l);
 	const char *p = arg;
 	for (;;) {
 		const char *comma = strchr(p, ',');
@@ -171,6 +203,53 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 	int c;
 	while ((c = getopt_long(argc, argv, "hquV", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_BYTES:
+			if (strcmp(optarg, "hex") == 0 || strcmp(optarg, "base64") == 0) {
+				o->bytes_hex = optarg[0] == 'h';
+				break;
+			}
+			snprintf(err, errlen, "--bytes: unknown encoding '%s' (base64, hex)", optarg);
+			return OPTIONS_USAGE_ERROR;
+		case OPT_DDL:
+			o->ddl = 1;
+			break;
+		case OPT_DEDUP:
+			if (parse_size(optarg, &o->dedup) < 0 || o->dedup > 100000000) {
+				snprintf(err, errlen, "--dedup: not a window size from 1 to 100000000: '%s'", optarg);
+				return OPTIONS_USAGE_ERROR;
+			}
+			break;
+		case OPT_FSYNC:
+			o->fsync = 1;
+			break;
+		case OPT_META:
+			if (namelist_parse(&o->meta, optarg, "--meta", err, errlen) < 0)
+				return OPTIONS_USAGE_ERROR;
+			for (size_t i = 0; i < o->meta.n; i++) {
+				size_t k = 0;
+				while (options_meta_names[k] && strcmp(options_meta_names[k], o->meta.names[i]))
+					k++;
+				if (options_meta_names[k] == NULL) {
+					snprintf(err, errlen,
+					    "--meta: unknown column '%s' (lsn, txid, ts, topic, partition, offset)",
+					    o->meta.names[i]);
+					return OPTIONS_USAGE_ERROR;
+				}
+			}
+			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
+			break;
+		case OPT_TABLE:
+			if (namelist_parse(&o->tables, optarg, "--table", err, errlen) < 0)
+				return OPTIONS_USAGE_ERROR;
+			break;
+		case OPT_UPSERT:
+			o->upsert = 1;
+			break;
+		case OPT_WITH_TABLE:
+			o->with_table = 1;
+			break;
 		case OPT_DEAD_LETTER:
 			o->dead_letter = optarg;
 			break;
@@ -257,6 +336,18 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			}
 		}
 	}
+	if ((o->upsert || o->ddl) && o->format != FORMAT_SQL) {
+		snprintf(err, errlen, "%s applies to --format sql only", o->upsert ? "--upsert" : "--ddl");
+		return OPTIONS_USAGE_ERROR;
+	}
+	if (o->ddl && o->ids.n == 0) {
+		snprintf(err, errlen, "--ddl needs --id, so that the table's columns are known");
+		return OPTIONS_USAGE_ERROR;
+	}
+	if (o->fsync && o->output == NULL) {
+		snprintf(err, errlen, "--fsync needs --output");
+		return OPTIONS_USAGE_ERROR;
+	}
 	if (o->header && (o->format == FORMAT_JSONL || o->format == FORMAT_SQL)) {
 		snprintf(err, errlen, "--header applies to csv and tsv only");
 		return OPTIONS_USAGE_ERROR;
@@ -271,4 +362,6 @@ options_free(struct options *o)
 {
 	namelist_free(&o->ids);
 	namelist_free(&o->fields);
+	namelist_free(&o->tables);
+	namelist_free(&o->meta);
 }

@@ -12,6 +12,7 @@ output_init(struct output *o, int fd, size_t flush_at)
 	o->committed = 0;
 	o->flush_at = flush_at;
 	o->error = 0;
+	o->sync = 0;
 }
 
 void
@@ -38,6 +39,11 @@ output_flush(struct output *o)
 	}
 	if (done == 0)
 		return 0;
+	/* --fsync: a row reported written survives a crash of the machine. */
+	if (o->sync && fsync(o->fd) < 0 && errno != EINVAL) {
+		o->error = errno;
+		return -1;
+	}
 	memmove(o->data.p, o->data.p + done, o->data.len - done);
 	o->data.len -= done;
 	o->committed = 0;

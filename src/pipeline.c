@@ -2,11 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dedup.h"
 #include "diag.h"
 #include "envelope.h"
 #include "exitcode.h"
@@ -61,6 +63,7 @@ struct run {
 	struct pivot pivot;
 	struct once warned;
 	struct schema_cache *schemas;
+	struct dedup *dedup;    /* --dedup, or NULL */
 	int io_failed;      /* an input could not be read */
 };
 
@@ -86,33 +89,17 @@ on_idle(void *ctx)
 }
 
 static void
-table_name(const struct envelope *env, char *out, size_t n)
-{
-	const char *schema = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env->source, "schema"));
-	const char *db = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env->source, "db"));
-	const char *table = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env->source, "table"));
-	if (table == NULL || table[0] == '\0')
-		snprintf(out, n, "the table");
-	else if (schema != NULL && schema[0] != '\0')
-		snprintf(out, n, "%s.%s", schema, table);
-	else if (db != NULL && db[0] != '\0')
-		snprintf(out, n, "%s.%s", db, table);
-	else
-		snprintf(out, n, "%s", table);
-}
-
-static void
 warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 {
 	const struct diff *d = &r->pivot.diff;
 	if (d->notes & DIFF_NOTE_NO_BEFORE) {
-		char t[200];
-		table_name(env, t, sizeof t);
+		char t[256];
+		int named = pivot_table_name(env, t, sizeof t) > 0;
 		if (once_first(&r->warned, "nobefore", t))
 			diag_warn(&r->diag, lineno,
 			    "update of %s without a before image: old values are unknown and "
 			    "printed as NULL (run ALTER TABLE %s REPLICA IDENTITY FULL)",
-			    t, strcmp(t, "the table") == 0 ? "<table>" : t);
+			    named ? t : "the table", named ? t : "<table>");
 	}
 	for (size_t i = 0; i < d->nunavailable; i++)
 		if (once_first(&r->warned, "unavailable", d->unavailable[i]))
@@ -122,6 +109,21 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 	for (size_t i = 0; i < d->nmissing; i++)
 		if (once_first(&r->warned, "missing", d->missing[i]))
 			diag_warn(&r->diag, lineno, "field '%s' is not in the row", d->missing[i]);
+}
+
+/* --table: the event's schema.table matches one of the patterns. */
+static int
+table_wanted(const struct options *o, const struct envelope *env)
+{
+	if (o->tables.n == 0)
+		return 1;
+	char t[256];
+	if (pivot_table_name(env, t, sizeof t) == 0)
+		return 0;
+	for (size_t i = 0; i < o->tables.n; i++)
+		if (fnmatch(o->tables.names[i], t, 0) == 0)
+			return 1;
+	return 0;
 }
 
 /* Handles one line. Returns -1 when the run must stop (--strict). */
@@ -147,6 +149,14 @@ handle_line(struct run *r, const struct line *ln)
 		rc = r->o->strict ? -1 : 0;
 		break;
 	case ENVELOPE_CHANGE:
+		if (!table_wanted(r->o, &env)) {
+			r->diag.skipped[SKIP_TABLE]++;
+			break;
+		}
+		if (r->dedup != NULL && dedup_seen(r->dedup, dedup_identity(r->dedup, &env))) {
+			r->diag.skipped[SKIP_DUPLICATE]++;
+			break;
+		}
 		r->diag.events++;
 		r->diag.rows += pivot_event(&r->pivot, &env, now_ms(r), &r->out.data);
 		warn_event(r, &env, ln->no);
@@ -204,8 +214,20 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 			return EXIT_FATAL;
 		}
 	}
+	if (o->output != NULL) {
+		out_fd = open(o->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (out_fd < 0) {
+			fprintf(err, "cdcpivot: %s: %s\n", o->output, strerror(errno));
+			if (dead != NULL)
+				fclose(dead);
+			return EXIT_FATAL;
+		}
+	}
 	diag_init(&r.diag, err, dead);
 	output_init(&r.out, out_fd, o->unbuffered ? 1 : FLUSH_AT);
+	r.out.sync = o->fsync;
+	if (o->dedup > 0)
+		r.dedup = dedup_new(o->dedup);
 	pivot_init(&r.pivot, o);
 	r.schemas = schema_cache_new(SCHEMA_CACHE_SIZE);
 	pivot_begin(&r.pivot, &r.out.data);
@@ -252,6 +274,11 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	}
 	once_free(&r.warned);
 	schema_cache_free(r.schemas);
+	dedup_free(r.dedup);
+	if (o->output != NULL && close(out_fd) < 0 && status != EXIT_FATAL) {
+		diag_error(&r.diag, "%s: %s", o->output, strerror(errno));
+		status = EXIT_FATAL;
+	}
 	pivot_free(&r.pivot);
 	output_free(&r.out);
 	return status;

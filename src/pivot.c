@@ -1,5 +1,6 @@
 #include "pivot.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,21 @@ static const char *const tail_names[] = {
 };
 enum { NTAIL = sizeof tail_names / sizeof tail_names[0] };
 
+/* PostgreSQL types for --ddl, by column role. */
+static const char *const tail_types[NTAIL] = {
+	"text NOT NULL", "text", "text", "timestamp(3)", "timestamp(3)", "timestamp(3)", "timestamp(3)",
+	"text NOT NULL",
+};
+
+static const char *
+meta_type(const char *name)
+{
+	if (strcmp(name, "topic") == 0)
+		return "text";
+	if (strcmp(name, "partition") == 0)
+		return "integer";
+	return "bigint"; /* lsn, txid, ts, offset */
+}
 
 void
 pivot_init(struct pivot *p, const struct options *o)
@@ -33,6 +49,7 @@ pivot_free(struct pivot *p)
 	free(p->cells);
 	free(p->names);
 	free(p->spans);
+	free(p->key);
 }
 
 static void
@@ -45,27 +62,103 @@ reserve(struct pivot *p, size_t n)
 		cap *= 2;
 	p->cells = xrealloc(p->cells, cap * sizeof *p->cells);
 	p->names = xrealloc(p->names, cap * sizeof *p->names);
+	p->key = xrealloc(p->key, cap * sizeof *p->key);
 	p->cap = cap;
 }
 
-static void
+/* Lays out the column names, [table] ids tail meta, and the conflict key
+ * (everything but the values and times). Returns the column count. */
+static size_t
 set_names(struct pivot *p, const char *const *ids, size_t nids)
 {
-	reserve(p, nids + NTAIL);
-	for (size_t i = 0; i < nids; i++)
-		p->names[i] = ids[i];
-	for (size_t i = 0; i < NTAIL; i++)
-		p->names[nids + i] = tail_names[i];
+	const struct options *o = p->opts;
+	size_t n = 0;
+	reserve(p, 1 + nids + NTAIL + o->meta.n);
+	if (o->with_table) {
+		p->key[n] = 1;
+		p->names[n++] = "table";
+	}
+	for (size_t i = 0; i < nids; i++) {
+		p->key[n] = 1;
+		p->names[n++] = ids[i];
+	}
+	for (size_t i = 0; i < NTAIL; i++) {
+		p->key[n] = i == 0;
+		p->names[n++] = tail_names[i];
+	}
+	for (size_t i = 0; i < o->meta.n; i++) {
+		p->key[n] = 1;
+		p->names[n++] = o->meta.names[i];
+	}
+	p->writer.key = o->upsert ? p->key : NULL;
+	return n;
+}
+
+/* CREATE TABLE for --ddl, with the unique key that --upsert's ON CONFLICT
+ * needs. NULLS NOT DISTINCT (PostgreSQL 15) so rows whose id or meta
+ * values are NULL are still recognised as the same row. */
+static void
+write_ddl(struct pivot *p, struct buf *out, size_t n)
+{
+	const struct options *o = p->opts;
+	buf_puts(out, "CREATE TABLE IF NOT EXISTS ");
+	writer_sql_table(out, o->sql_table);
+	buf_puts(out, " (\n");
+	size_t first_tail = (o->with_table ? 1 : 0) + o->ids.n;
+	for (size_t i = 0; i < n; i++) {
+		buf_append(out, "    ", 4);
+		writer_sql_identifier(out, p->names[i]);
+		buf_putc(out, ' ');
+		if (i >= first_tail && i < first_tail + NTAIL)
+			buf_puts(out, tail_types[i - first_tail]);
+		else if (i >= first_tail + NTAIL)
+			buf_puts(out, meta_type(p->names[i]));
+		else
+			buf_puts(out, "text");
+		buf_append(out, ",\n", 2);
+	}
+	buf_puts(out, "    UNIQUE NULLS NOT DISTINCT (");
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (!p->key[i])
+			continue;
+		if (k++ > 0)
+			buf_append(out, ", ", 2);
+		writer_sql_identifier(out, p->names[i]);
+	}
+	buf_puts(out, ")\n);\n");
 }
 
 void
 pivot_begin(struct pivot *p, struct buf *out)
 {
-	if (!p->opts->header || p->opts->ids.n == 0)
+	const struct options *o = p->opts;
+	if (o->ids.n == 0 || (!o->header && !o->ddl))
 		return;
-	set_names(p, (const char *const *)p->opts->ids.names, p->opts->ids.n);
-	writer_header(&p->writer, out, p->names, p->opts->ids.n + NTAIL);
+	size_t n = set_names(p, (const char *const *)o->ids.names, o->ids.n);
+	if (o->ddl)
+		write_ddl(p, out, n);
+	if (o->header)
+		writer_header(&p->writer, out, p->names, n);
 	p->header_done = 1;
+}
+
+size_t
+pivot_table_name(const struct envelope *env, char *out, size_t n)
+{
+	const cJSON *src = env->source;
+	const char *schema = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "schema"));
+	const char *db = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "db"));
+	const char *table = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "table"));
+	int k;
+	if (table == NULL || table[0] == '\0')
+		k = snprintf(out, n, "%s", "");
+	else if (schema != NULL && schema[0] != '\0')
+		k = snprintf(out, n, "%s.%s", schema, table);
+	else if (db != NULL && db[0] != '\0')
+		k = snprintf(out, n, "%s.%s", db, table);
+	else
+		k = snprintf(out, n, "%s", table);
+	return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
 }
 
 static struct span
@@ -86,28 +179,53 @@ cell_of(const struct buf *scratch, struct span s)
 	return c;
 }
 
+/* The value of one --meta column for this event. */
+static struct span
+meta_value(struct pivot *p, const struct envelope *env, const char *name)
+{
+	struct buf *sb = &p->scratch;
+	const cJSON *v = NULL;
+	if (strcmp(name, "lsn") == 0)
+		v = cJSON_GetObjectItemCaseSensitive(env->source, "lsn");
+	else if (strcmp(name, "txid") == 0)
+		v = cJSON_GetObjectItemCaseSensitive(env->source, "txId");
+	else if (strcmp(name, "ts") == 0) {
+		struct span s = {sb->len, 0, !env->has_ts};
+		if (env->has_ts) {
+			char tmp[24];
+			int k = snprintf(tmp, sizeof tmp, "%lld", (long long)env->ts_ms);
+			buf_append(sb, tmp, (size_t)k);
+			s.len = (size_t)k;
+		}
+		return s;
+	} else if (env->record != NULL) {
+		v = cJSON_GetObjectItemCaseSensitive(env->record, name);
+	}
+	return render(sb, v);
+}
+
 size_t
 pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out)
 {
+	const struct options *o = p->opts;
 	struct diff *d = &p->diff;
-	diff_event(d, env, p->opts);
+	diff_event(d, env, o);
 	if (d->n == 0)
 		return 0;
 
-	size_t ncols = d->nids + NTAIL;
-	reserve(p, ncols);
-	set_names(p, d->id_names, d->nids);
-	if (p->opts->header && !p->header_done) {
+	size_t ncols = set_names(p, d->id_names, d->nids);
+	if (o->header && !p->header_done) {
 		writer_header(&p->writer, out, p->names, ncols);
 		p->header_done = 1;
 	}
 
 	/* Render every value once; cells point into scratch afterwards. */
-	if (d->nids + 2 * d->n > p->nspans) {
-		p->nspans = d->nids + 2 * d->n;
+	size_t nspans = d->nids + 2 * d->n + o->meta.n;
+	if (nspans > p->nspans) {
+		p->nspans = nspans;
 		p->spans = xrealloc(p->spans, p->nspans * sizeof *p->spans);
 	}
-	struct span *ids = p->spans, *olds = ids + d->nids, *news = olds + d->n;
+	struct span *ids = p->spans, *olds = ids + d->nids, *news = olds + d->n, *meta = news + d->n;
 	p->scratch.len = 0;
 	for (size_t i = 0; i < d->nids; i++)
 		ids[i] = render(&p->scratch, d->id_values[i]);
@@ -115,6 +233,8 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 		olds[i] = render(&p->scratch, d->changes[i].old);
 		news[i] = render(&p->scratch, d->changes[i].new);
 	}
+	for (size_t i = 0; i < o->meta.n; i++)
+		meta[i] = meta_value(p, env, o->meta.names[i]);
 
 	char ts[TIMEFMT_MAX];
 	struct cell commit = {NULL, 0};
@@ -126,21 +246,28 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 	}
 	char op[2] = {env->op, '\0'};
 	struct cell none = {NULL, 0};
+	char table[256];
 
 	struct cell *c = p->cells;
+	if (o->with_table) {
+		size_t k = pivot_table_name(env, table, sizeof table);
+		*c++ = k > 0 ? (struct cell){table, k} : none;
+	}
 	for (size_t i = 0; i < d->nids; i++)
-		c[i] = cell_of(&p->scratch, ids[i]);
-	struct cell *t = c + d->nids;
+		*c++ = cell_of(&p->scratch, ids[i]);
+	struct cell *t = c;
 	t[3] = env->op == 'c' || env->op == 'r' ? commit : none;
 	t[4] = env->op == 'u' ? commit : none;
 	t[5] = env->op == 'd' ? commit : none;
 	t[6] = (struct cell){p->inserted, p->inserted_len};
 	t[7] = (struct cell){op, 1};
+	for (size_t i = 0; i < o->meta.n; i++)
+		t[NTAIL + i] = cell_of(&p->scratch, meta[i]);
 	for (size_t i = 0; i < d->n; i++) {
 		t[0] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
 		t[1] = cell_of(&p->scratch, olds[i]);
 		t[2] = cell_of(&p->scratch, news[i]);
-		writer_row(&p->writer, out, p->names, c, ncols);
+		writer_row(&p->writer, out, p->names, p->cells, ncols);
 	}
 	return d->n;
 }

@@ -61,8 +61,8 @@ tsv_field(struct buf *out, const struct cell *c)
 
 /* Identifiers are always quoted: a column may be named like a keyword
  * ("order", "user"), and quoting a lowercase name changes nothing. */
-static void
-sql_identifier(struct buf *out, const char *s)
+void
+writer_sql_identifier(struct buf *out, const char *s)
 {
 	buf_putc(out, '"');
 	for (; *s; s++) {
@@ -74,8 +74,8 @@ sql_identifier(struct buf *out, const char *s)
 }
 
 /* A dotted name (schema.table) is quoted part by part. */
-static void
-sql_table_name(struct buf *out, const char *s)
+void
+writer_sql_table(struct buf *out, const char *s)
 {
 	const char *dot;
 	while ((dot = strchr(s, '.')) != NULL) {
@@ -83,11 +83,11 @@ sql_table_name(struct buf *out, const char *s)
 		size_t n = (size_t)(dot - s) < sizeof part - 1 ? (size_t)(dot - s) : sizeof part - 1;
 		memcpy(part, s, n);
 		part[n] = '\0';
-		sql_identifier(out, part);
+		writer_sql_identifier(out, part);
 		buf_putc(out, '.');
 		s = dot + 1;
 	}
-	sql_identifier(out, s);
+	writer_sql_identifier(out, s);
 }
 
 static void
@@ -157,12 +157,12 @@ writer_row(const struct writer *w, struct buf *out, const char *const *names,
 		break;
 	case FORMAT_SQL:
 		buf_puts(out, "INSERT INTO ");
-		sql_table_name(out, w->sql_table);
+		writer_sql_table(out, w->sql_table);
 		buf_append(out, " (", 2);
 		for (size_t i = 0; i < n; i++) {
 			if (i > 0)
 				buf_append(out, ", ", 2);
-			sql_identifier(out, names[i]);
+			writer_sql_identifier(out, names[i]);
 		}
 		buf_puts(out, ") VALUES (");
 		for (size_t i = 0; i < n; i++) {
@@ -170,7 +170,19 @@ writer_row(const struct writer *w, struct buf *out, const char *const *names,
 				buf_append(out, ", ", 2);
 			sql_literal(out, &cells[i]);
 		}
-		buf_append(out, ");", 2);
+		buf_putc(out, ')');
+		if (w->key != NULL) {
+			buf_puts(out, " ON CONFLICT (");
+			for (size_t i = 0, k = 0; i < n; i++) {
+				if (!w->key[i])
+					continue;
+				if (k++ > 0)
+					buf_append(out, ", ", 2);
+				writer_sql_identifier(out, names[i]);
+			}
+			buf_puts(out, ") DO NOTHING");
+		}
+		buf_putc(out, ';');
 		break;
 	}
 	buf_putc(out, '\n');

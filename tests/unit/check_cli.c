@@ -79,6 +79,11 @@ static const struct {
 	{"--id", "a,,b", "--id: empty column name"},
 	{"--max-line-bytes", "0", "--max-line-bytes: not a positive size"},
 	{"--header", "--format=sql", "--header applies to csv and tsv only"},
+	{"--upsert", NULL, "--upsert applies to --format sql only"},
+	{"--fsync", NULL, "--fsync needs --output"},
+	{"--meta", "lsn,shoe", "--meta: unknown column 'shoe'"},
+	{"--dedup", "0", "--dedup: not a window size"},
+	{"--bytes", "b32", "--bytes: unknown encoding 'b32'"},
 };
 
 START_TEST(usage_error_exits_2)
@@ -202,6 +207,32 @@ START_TEST(dead_letter_keeps_rejected_lines)
 	char *got = read_file(dl, NULL);
 	ck_assert_str_eq(got, "earlier\n{\"op\":\"c\"\n[1, 2]\n");
 	free(got);
+	run_free(&r);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(output_file_is_appended_and_synced)
+{
+	make_tmpdir();
+	char path[128];
+	snprintf(path, sizeof path, "%s/pivot.csv", tmpdir);
+	write_file(path, "earlier row\n");
+	const char *argv[] = {"--output", path, "--fsync", "-q", NULL};
+	static const char *const env[] = {"SOURCE_DATE_EPOCH=0", NULL};
+	struct run_result r;
+	run_cdcpivot(argv, insert_line, strlen(insert_line), env, NULL, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "");
+	char *got = read_file(path, NULL);
+	ck_assert_str_eq(got, "earlier row\n1,v,,a,2020-09-13 12:26:40.000,,,1970-01-01 00:00:00.000,c\n");
+	free(got);
+	run_free(&r);
+
+	static const char *const bad[] = {"--output", "/nonexistent/dir/x.csv", NULL};
+	run_cdcpivot(bad, insert_line, strlen(insert_line), NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "cdcpivot: /nonexistent/dir/x.csv: No such file or directory"));
 	run_free(&r);
 	remove_tmpdir();
 }
@@ -335,6 +366,7 @@ cli_suite(void)
 	tcase_add_test(tc, missing_file_is_fatal_but_others_run);
 	tcase_add_test(tc, dead_letter_keeps_rejected_lines);
 	tcase_add_test(tc, max_line_bytes_rejects_unread);
+	tcase_add_test(tc, output_file_is_appended_and_synced);
 	tcase_add_test(tc, rows_flow_when_input_pauses_and_sigterm_flushes);
 	tcase_add_test(tc, closed_pipe_is_quiet);
 	suite_add_tcase(s, tc);

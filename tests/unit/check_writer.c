@@ -142,7 +142,7 @@ static const struct {
 
 START_TEST(row)
 {
-	struct writer w = {rows[_i].format, rows[_i].table};
+	struct writer w = {rows[_i].format, rows[_i].table, NULL};
 	struct cell cells[MAXC];
 	for (int i = 0; i < rows[_i].n; i++) {
 		const char *p = rows[_i].cells[i];
@@ -172,7 +172,7 @@ START_TEST(rows_append)
 	const char *names[] = {"a", "b"};
 	const struct cell r1[] = {{"1", 1}, {NULL, 0}};
 	const struct cell r2[] = {{"", 0}, {formats[_i] == FORMAT_TSV ? "\\" : "x", 1}};
-	struct writer w = {formats[_i], "t"};
+	struct writer w = {formats[_i], "t", NULL};
 	struct buf out;
 	buf_init(&out);
 	writer_row(&w, &out, names, r1, 2);
@@ -201,7 +201,7 @@ static const struct {
 
 START_TEST(header)
 {
-	struct writer w = {headers[_i].format, "t"};
+	struct writer w = {headers[_i].format, "t", NULL};
 	struct buf out;
 	buf_init(&out);
 	buf_putc(&out, '@');
@@ -270,7 +270,7 @@ START_TEST(every_byte_roundtrip)
 	char dec[600];
 	int quoted;
 
-	struct writer csv = {FORMAT_CSV, NULL};
+	struct writer csv = {FORMAT_CSV, NULL, NULL};
 	struct buf out;
 	buf_init(&out);
 	writer_row(&csv, &out, names, &c, 1);
@@ -279,7 +279,7 @@ START_TEST(every_byte_roundtrip)
 	ck_assert(quoted);
 	assert_bytes("csv roundtrip", dec, k, in, sizeof in);
 
-	struct writer tsv = {FORMAT_TSV, NULL};
+	struct writer tsv = {FORMAT_TSV, NULL, NULL};
 	out.len = 0;
 	writer_row(&tsv, &out, names, &c, 1);
 	ck_assert_int_eq(out.p[out.len - 1], '\n');

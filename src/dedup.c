@@ -1,0 +1,136 @@
+#include "dedup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jsonval.h"
+
+struct dedup {
+	uint64_t *ring;    /* identities in arrival order */
+	size_t window, n, next;
+	uint64_t *slots;   /* open addressing; 0 marks an empty slot */
+	size_t mask;
+	struct buf scratch;
+};
+
+struct dedup *
+dedup_new(size_t window)
+{
+	struct dedup *d = xmalloc(sizeof *d);
+	memset(d, 0, sizeof *d);
+	d->window = window;
+	d->ring = xmalloc(window * sizeof *d->ring);
+	size_t cap = 16;
+	while (cap < window * 2)
+		cap *= 2;
+	d->slots = xmalloc(cap * sizeof *d->slots);
+	memset(d->slots, 0, cap * sizeof *d->slots);
+	d->mask = cap - 1;
+	buf_init(&d->scratch);
+	return d;
+}
+
+void
+dedup_free(struct dedup *d)
+{
+	if (d == NULL)
+		return;
+	free(d->ring);
+	free(d->slots);
+	buf_free(&d->scratch);
+	free(d);
+}
+
+static size_t
+find(const struct dedup *d, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & d->mask;
+	while (d->slots[i] != 0 && d->slots[i] != h)
+		i = (i + 1) & d->mask;
+	return i;
+}
+
+/* Deletion by backward shift keeps probe chains intact without tombstones. */
+static void
+erase(struct dedup *d, uint64_t h)
+{
+	size_t i = find(d, h);
+	if (d->slots[i] == 0)
+		return;
+	d->slots[i] = 0;
+	for (size_t j = (i + 1) & d->mask; d->slots[j] != 0; j = (j + 1) & d->mask) {
+		uint64_t v = d->slots[j];
+		size_t home = (size_t)(v ^ (v >> 29)) & d->mask;
+		/* Move v into the hole if the hole lies on its probe path. */
+		if (((j - home) & d->mask) >= ((j - i) & d->mask)) {
+			d->slots[i] = v;
+			d->slots[j] = 0;
+			i = j;
+		}
+	}
+}
+
+int
+dedup_seen(struct dedup *d, uint64_t h)
+{
+	if (h == 0)
+		h = 1; /* 0 marks empty slots */
+	size_t i = find(d, h);
+	if (d->slots[i] == h)
+		return 1;
+	if (d->n == d->window) {
+		erase(d, d->ring[d->next]);
+		d->n--;
+		i = find(d, h);
+	}
+	d->slots[i] = h;
+	d->ring[d->next] = h;
+	d->next = (d->next + 1) % d->window;
+	d->n++;
+	return 0;
+}
+
+static uint64_t
+fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+uint64_t
+dedup_identity(struct dedup *d, const struct envelope *env)
+{
+	/* Position fields of the Debezium source blocks (PostgreSQL, MySQL,
+	 * SQL Server, Oracle, MongoDB); absent ones are skipped. */
+	static const char *const position[] = {
+		"lsn", "txId", "sequence", "ts_ms", "ts_us", "ts_ns", "ts_usec", "file", "pos", "row",
+		"gtid", "change_lsn", "commit_lsn", "event_serial_no", "scn", "ord", "xmin", NULL,
+	};
+	uint64_t h = 14695981039346656037ULL;
+	h = fnv1a(h, &env->op, 1);
+	struct buf *tmp = &d->scratch;
+	for (size_t i = 0; position[i] != NULL; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(env->source, position[i]);
+		if (v == NULL)
+			continue;
+		tmp->len = 0;
+		jsonval_write_json(tmp, v);
+		h = fnv1a(h, position[i], strlen(position[i]) + 1);
+		h = fnv1a(h, tmp->p, tmp->len);
+	}
+	/* The key: the record key, else the row image, which holds it. */
+	const cJSON *key = env->key;
+	if (key == NULL)
+		key = env->op == 'd' ? env->before : env->after;
+	tmp->len = 0;
+	if (key != NULL)
+		jsonval_write_json(tmp, key);
+	h = fnv1a(h, "\1key", 4);
+	h = fnv1a(h, tmp->p, tmp->len);
+	return h;
+}
