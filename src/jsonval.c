@@ -14,6 +14,42 @@ is_numchar(char c)
 	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
+/* Byte classes for the number scanner: 1 opens a string, 2 starts a
+ * number literal outside strings; everything else is skipped. */
+static const unsigned char scan_class[256] = {
+	['"'] = 1, ['-'] = 2, ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2,
+	['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+};
+
+/* Offset of the next number literal in text[pos..len), skipping strings,
+ * or len. */
+static size_t
+next_number(const char *text, size_t len, size_t pos)
+{
+	while (pos < len) {
+		unsigned char k = scan_class[(unsigned char)text[pos]];
+		if (k == 2)
+			return pos;
+		if (k == 0) {
+			pos++;
+			continue;
+		}
+		/* A string: jump to its closing quote, skipping escaped ones. */
+		for (pos++;;) {
+			const char *q = memchr(text + pos, '"', len - pos);
+			if (q == NULL)
+				return len;
+			size_t e = (size_t)(q - text), bs = 0;
+			while (e - bs > pos && text[e - 1 - bs] == '\\')
+				bs++;
+			pos = e + 1;
+			if (bs % 2 == 0)
+				break;
+		}
+	}
+	return len;
+}
+
 /* Walks the tree in document order, pointing each number node at the next
  * number literal found by scanning text[*pos..len). */
 static void
@@ -21,21 +57,7 @@ attach_numbers(cJSON *node, const char *text, size_t len, size_t *pos)
 {
 	for (; node != NULL; node = node->next) {
 		if (cJSON_IsNumber(node)) {
-			size_t i = *pos;
-			int in_str = 0;
-			for (; i < len; i++) {
-				char c = text[i];
-				if (in_str) {
-					if (c == '\\')
-						i++;
-					else if (c == '"')
-						in_str = 0;
-				} else if (c == '"') {
-					in_str = 1;
-				} else if (c == '-' || (c >= '0' && c <= '9')) {
-					break;
-				}
-			}
+			size_t i = next_number(text, len, *pos);
 			if (i >= len)
 				return; /* cannot happen for text cJSON accepted */
 			size_t j = i;

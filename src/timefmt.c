@@ -30,6 +30,16 @@ timefmt_civil(int64_t days, int64_t *year, unsigned *month, unsigned *day)
 	*day = (unsigned)d;
 }
 
+static char *
+digits(char *p, unsigned v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 size_t
 timefmt_ms(int64_t ms, char *out)
 {
@@ -38,10 +48,26 @@ timefmt_ms(int64_t ms, char *out)
 	int64_t y;
 	unsigned mo, d;
 	timefmt_civil(days, &y, &mo, &d);
-	unsigned h = (unsigned)(rem / 3600000);
-	unsigned mi = (unsigned)(rem / 60000 % 60);
-	unsigned s = (unsigned)(rem / 1000 % 60);
-	unsigned f = (unsigned)(rem % 1000);
-	int n = snprintf(out, TIMEFMT_MAX, "%04lld-%02u-%02u %02u:%02u:%02u.%03u", (long long)y, mo, d, h, mi, s, f);
-	return n < 0 ? 0 : (size_t)n;
+	char *p = out;
+	if (y >= 0 && y <= 9999) {
+		/* The common case, by hand: this runs for every row. */
+		p = digits(p, (unsigned)y, 4);
+	} else {
+		int n = snprintf(out, TIMEFMT_MAX, "%04lld", (long long)y);
+		p = out + (n > 0 ? n : 0);
+	}
+	*p++ = '-';
+	p = digits(p, mo, 2);
+	*p++ = '-';
+	p = digits(p, d, 2);
+	*p++ = ' ';
+	p = digits(p, (unsigned)(rem / 3600000), 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)(rem / 60000 % 60), 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)(rem / 1000 % 60), 2);
+	*p++ = '.';
+	p = digits(p, (unsigned)(rem % 1000), 3);
+	*p = '\0';
+	return (size_t)(p - out);
 }
