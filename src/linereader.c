@@ -151,7 +151,9 @@ linereader_next(struct linereader *lr, struct line *out)
 			size_t len = (size_t)(nl - (lr->buf + from));
 			lr->start = from + len + 1;
 			lr->scanned = 0;
-			if (len > lr->max_line) {
+			/* The limit counts the line without its "\r\n". */
+			size_t body = len > 0 && lr->buf[from + len - 1] == '\r' ? len - 1 : len;
+			if (body > lr->max_line) {
 				emit(lr, out, from, 0, 1, 0);
 				return LINEREADER_LINE;
 			}
@@ -159,7 +161,7 @@ linereader_next(struct linereader *lr, struct line *out)
 			return LINEREADER_LINE;
 		} else {
 			lr->scanned = avail;
-			if (avail > lr->max_line) {
+			if (avail > lr->max_line + 1) { /* + 1: a "\r" may follow */
 				/* Too long to keep: drop it as it arrives, so
 				 * memory stays bounded by the limit. */
 				lr->start = lr->end = lr->scanned = 0;

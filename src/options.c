@@ -320,6 +320,9 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 		default:
 			if (optopt != 0 && optopt < 256)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
+			else if (optopt != 0 && strchr(argv[optind - 1], '=') != NULL)
+				snprintf(err, errlen, "option '%.*s' takes no argument",
+				    (int)(strchr(argv[optind - 1], '=') - argv[optind - 1]), argv[optind - 1]);
 			else if (optopt != 0)
 				snprintf(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
 			else

@@ -44,7 +44,9 @@ size_t
 timefmt_ms(int64_t ms, char *out)
 {
 	int64_t days = floordiv(ms, 86400000);
-	int64_t rem = ms - days * 86400000;
+	int64_t rem = ms % 86400000; /* not ms - days * 86400000: that overflows */
+	if (rem < 0)
+		rem += 86400000;
 	int64_t y;
 	unsigned mo, d;
 	timefmt_civil(days, &y, &mo, &d);

@@ -145,6 +145,11 @@ static const struct {
 	{"Zm9vY", 0, "length 5"},
 	{"Zm9vYg=", 0, "length 7"},
 	{"Zm9vYmFy=", 0, "length 9"},
+	/* Valid characters follow s[n]: only n may decide the length. */
+	{"Zm9vYmFy", 1, "length 1 of a valid string"},
+	{"Zm9vYmFy", 5, "length 5 of a valid string"},
+	{"Zm9vYmFy", 6, "length 6 of a valid string"},
+	{"Zm9vYmFy", 7, "length 7 of a valid string"},
 	{"Zm9!", 0, "'!' is not in the alphabet"},
 	{"Zm 9", 0, "space"},
 	{"Zm9\n", 0, "newline"},

@@ -1,8 +1,399 @@
-/* Placeholder until the output suite is written; replaced, not kept. */
+/* output.h: the buffered output that writes only whole (committed) events.
+ * Written into a non-blocking-read pipe, so a test can see exactly what has
+ * reached the file descriptor at every step, a temporary file, and
+ * /dev/full. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
 #include "check_suites.h"
+#include "output.h"
+
+struct sink {
+	int rd, wr;
+};
+
+static void
+sink_open(struct sink *s)
+{
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	int fl = fcntl(p[0], F_GETFL);
+	ck_assert_int_ge(fl, 0);
+	ck_assert_int_eq(fcntl(p[0], F_SETFL, fl | O_NONBLOCK), 0);
+	s->rd = p[0];
+	s->wr = p[1];
+}
+
+static void
+sink_close(struct sink *s)
+{
+	close(s->rd);
+	close(s->wr);
+}
+
+/* Asserts that exactly want[0..n) is waiting in the pipe, and drains it. */
+static void
+expect_written(struct sink *s, const char *want, size_t n)
+{
+	char got[4096];
+	ssize_t r = read(s->rd, got, sizeof got);
+	if (n == 0) {
+		ck_assert_msg(r < 0 && errno == EAGAIN, "%zd unexpected bytes reached the fd: '%.*s'",
+		    r, (int)(r > 0 ? r : 0), got);
+		return;
+	}
+	ck_assert_msg(r >= 0, "nothing reached the fd, want '%.*s'", (int)n, want);
+	ck_assert_msg((size_t)r == n && memcmp(got, want, n) == 0,
+	    "fd got '%.*s' (%zd bytes), want '%.*s'", (int)r, got, r, (int)n, want);
+	r = read(s->rd, got, sizeof got);
+	ck_assert_msg(r < 0 && errno == EAGAIN, "extra bytes reached the fd");
+}
+
+static void
+put(struct output *o, const char *s)
+{
+	buf_puts(&o->data, s);
+}
+
+START_TEST(init_state)
+{
+	struct output o;
+	memset(&o, 0x5a, sizeof o);
+	output_init(&o, 7, 1234);
+	ck_assert_int_eq(o.fd, 7);
+	ck_assert_uint_eq(o.data.len, 0);
+	ck_assert_uint_eq(o.committed, 0);
+	ck_assert_uint_eq(o.flush_at, 1234);
+	ck_assert_int_eq(o.error, 0);
+	output_free(&o);
+}
+END_TEST
+
+/* Appended bytes stay in memory until committed and flushed. */
+START_TEST(nothing_before_commit_and_flush)
+{
+	struct sink s;
+	sink_open(&s);
+	struct output o;
+	output_init(&o, s.wr, 1 << 20);
+	put(&o, "a,b\n");
+	expect_written(&s, NULL, 0);
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_uint_eq(o.committed, 4);
+	expect_written(&s, NULL, 0); /* below flush_at: still buffered */
+	put(&o, "c,d\n");
+	ck_assert_int_eq(output_commit(&o), 0);
+	expect_written(&s, NULL, 0);
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, "a,b\nc,d\n", 8);
+	ck_assert_uint_eq(o.data.len, 0);
+	ck_assert_uint_eq(o.committed, 0);
+	/* A second flush with nothing committed writes nothing. */
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, NULL, 0);
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* output_flush writes the committed bytes only, and keeps the rest. */
+START_TEST(flush_skips_uncommitted)
+{
+	struct sink s;
+	sink_open(&s);
+	struct output o;
+	output_init(&o, s.wr, 1 << 20);
+	put(&o, "whole\n");
+	ck_assert_int_eq(output_commit(&o), 0);
+	put(&o, "part");
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, "whole\n", 6);
+	ck_assert_uint_eq(o.committed, 0);
+	ck_assert_uint_eq(o.data.len, 4);
+	ck_assert_mem_eq(o.data.p, "part", 4);
+
+	/* Uncommitted only: flush writes nothing. */
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, NULL, 0);
+	ck_assert_uint_eq(o.data.len, 4);
+
+	put(&o, "ial\n");
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, "partial\n", 8);
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* Rollback drops what was appended since the last commit, only that. */
+START_TEST(rollback_drops_uncommitted)
+{
+	struct sink s;
+	sink_open(&s);
+	struct output o;
+	output_init(&o, s.wr, 1 << 20);
+
+	put(&o, "gone\n");
+	output_rollback(&o); /* nothing committed yet: back to empty */
+	ck_assert_uint_eq(o.data.len, 0);
+
+	put(&o, "A\n");
+	ck_assert_int_eq(output_commit(&o), 0);
+	put(&o, "B1\nB2\n");
+	output_rollback(&o);
+	ck_assert_uint_eq(o.data.len, 2);
+	ck_assert_uint_eq(o.committed, 2);
+	output_rollback(&o); /* twice is the same as once */
+	ck_assert_uint_eq(o.data.len, 2);
+
+	put(&o, "C\n");
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, "A\nC\n", 4);
+
+	/* After a flush, rollback still only drops the uncommitted tail. */
+	put(&o, "D\n");
+	output_rollback(&o);
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, NULL, 0);
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* output_commit writes once the committed bytes reach flush_at. */
+static const struct {
+	size_t flush_at;
+	const char *events[4];
+	const char *written[4]; /* what reaches the fd after each commit */
+} threshold_cases[] = {
+	{0, {"a\n", "b\n", "", NULL}, {"a\n", "b\n", "", NULL}},
+	{1, {"a\n", "b\n", NULL, NULL}, {"a\n", "b\n", NULL, NULL}},
+	{4, {"a\n", "b\n", "c\n", NULL}, {"", "a\nb\n", "", NULL}},
+	{5, {"a\n", "b\n", "c\n", "d\n"}, {"", "", "a\nb\nc\n", ""}},
+	{6, {"abc", "def", "g", NULL}, {"", "abcdef", "", NULL}},
+	{10, {"0123456789ab", "c", NULL, NULL}, {"0123456789ab", "", NULL, NULL}},
+};
+
+START_TEST(flush_at_threshold)
+{
+	struct sink s;
+	sink_open(&s);
+	struct output o;
+	output_init(&o, s.wr, threshold_cases[_i].flush_at);
+	for (int k = 0; k < 4 && threshold_cases[_i].events[k] != NULL; k++) {
+		put(&o, threshold_cases[_i].events[k]);
+		ck_assert_int_eq(output_commit(&o), 0);
+		const char *w = threshold_cases[_i].written[k];
+		expect_written(&s, w, strlen(w));
+	}
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* A commit that reaches flush_at writes the committed bytes, not the
+ * uncommitted ones appended before the next commit. */
+START_TEST(threshold_flush_keeps_later_bytes)
+{
+	struct sink s;
+	sink_open(&s);
+	struct output o;
+	output_init(&o, s.wr, 3);
+	put(&o, "xyz");
+	ck_assert_int_eq(output_commit(&o), 0);
+	expect_written(&s, "xyz", 3);
+	put(&o, "pq");
+	expect_written(&s, NULL, 0);
+	output_rollback(&o);
+	put(&o, "rst");
+	ck_assert_int_eq(output_commit(&o), 0);
+	expect_written(&s, "rst", 3);
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* Megabytes through a regular file arrive complete and in order. */
+START_TEST(large_output_to_file)
+{
+	char path[] = "/tmp/check-output-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	struct output o;
+	output_init(&o, fd, 64 * 1024);
+	size_t total = 0;
+	char line[32];
+	for (int i = 0; i < 200000; i++) {
+		int n = snprintf(line, sizeof line, "%d\n", i);
+		buf_append(&o.data, line, (size_t)n);
+		total += (size_t)n;
+		if (output_commit(&o) != 0) /* not ck_assert: slow in a loop */
+			ck_abort_msg("commit %d failed: %s", i, strerror(o.error));
+	}
+	buf_puts(&o.data, "uncommitted\n");
+	ck_assert_int_eq(output_flush(&o), 0);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_END), (off_t)total);
+
+	char *back = malloc(total);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_int_eq(pread(fd, back, total, 0), (ssize_t)total);
+	size_t off = 0;
+	for (int i = 0; i < 200000; i++) {
+		int n = snprintf(line, sizeof line, "%d\n", i);
+		if (memcmp(back + off, line, (size_t)n) != 0)
+			ck_abort_msg("line %d differs", i);
+		off += (size_t)n;
+	}
+	free(back);
+	output_free(&o);
+	close(fd);
+}
+END_TEST
+
+/* /dev/full: the write fails with ENOSPC and the output stays failed. */
+START_TEST(write_error_sticks)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	struct output o;
+	output_init(&o, fd, 1 << 20);
+	put(&o, "row\n");
+	ck_assert_int_eq(output_commit(&o), 0); /* below flush_at: no write yet */
+	ck_assert_int_eq(o.error, 0);
+	ck_assert_int_eq(output_flush(&o), -1);
+	ck_assert_int_eq(o.error, ENOSPC);
+
+	/* Every later call fails, with the first error kept. */
+	ck_assert_int_eq(output_flush(&o), -1);
+	put(&o, "more\n");
+	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(output_flush(&o), -1);
+	output_rollback(&o);
+	ck_assert_int_eq(output_flush(&o), -1);
+	ck_assert_int_eq(o.error, ENOSPC);
+	output_free(&o);
+	close(fd);
+}
+END_TEST
+
+/* Failed means failed: even if the descriptor would now accept bytes,
+ * nothing more is written and every call reports the first error. */
+START_TEST(write_error_stops_all_writes)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	struct output o;
+	output_init(&o, fd, 0);
+	put(&o, "lost\n");
+	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(o.error, ENOSPC);
+
+	struct sink s;
+	sink_open(&s);
+	o.fd = s.wr;
+	ck_assert_int_eq(output_flush(&o), -1);
+	put(&o, "later\n");
+	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(output_flush(&o), -1);
+	expect_written(&s, NULL, 0);
+	ck_assert_int_eq(o.error, ENOSPC);
+	output_free(&o);
+	sink_close(&s);
+	close(fd);
+}
+END_TEST
+
+/* The same when the failing write comes from a commit at flush_at. */
+START_TEST(write_error_at_commit)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	struct output o;
+	output_init(&o, fd, 4);
+	put(&o, "ab");
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(o.error, 0);
+	put(&o, "cd");
+	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(o.error, ENOSPC);
+	put(&o, "e");
+	ck_assert_int_eq(output_commit(&o), -1); /* below flush_at, still failed */
+	ck_assert_int_eq(o.error, ENOSPC);
+	output_free(&o);
+	close(fd);
+}
+END_TEST
+
+/* Nothing committed, nothing written: no error even on /dev/full. */
+START_TEST(no_write_no_error)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	struct output o;
+	output_init(&o, fd, 1 << 20);
+	put(&o, "pending");
+	ck_assert_int_eq(output_flush(&o), 0);
+	ck_assert_int_eq(o.error, 0);
+	output_rollback(&o);
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_flush(&o), 0);
+	ck_assert_int_eq(o.error, 0);
+	output_free(&o);
+	close(fd);
+}
+END_TEST
+
+/* A closed fd: EBADF is recorded the same way. */
+START_TEST(write_error_ebadf)
+{
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[0]);
+	close(p[1]);
+	struct output o;
+	output_init(&o, p[1], 0);
+	put(&o, "x");
+	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(o.error, EBADF);
+	output_free(&o);
+}
+END_TEST
 
 Suite *
 output_suite(void)
 {
-	return suite_create("output");
+	Suite *s = suite_create("output");
+
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, init_state);
+	tcase_add_test(tc, nothing_before_commit_and_flush);
+	tcase_add_test(tc, flush_skips_uncommitted);
+	tcase_add_test(tc, rollback_drops_uncommitted);
+	tcase_add_test(tc, large_output_to_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("threshold");
+	tcase_add_loop_test(tc, flush_at_threshold, 0,
+	    (int)(sizeof threshold_cases / sizeof threshold_cases[0]));
+	tcase_add_test(tc, threshold_flush_keeps_later_bytes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc, write_error_sticks);
+	tcase_add_test(tc, write_error_at_commit);
+	tcase_add_test(tc, write_error_stops_all_writes);
+	tcase_add_test(tc, no_write_no_error);
+	tcase_add_test(tc, write_error_ebadf);
+	suite_add_tcase(s, tc);
+	return s;
 }
