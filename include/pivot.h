@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "decode.h"
 #include "diff.h"
 #include "envelope.h"
 #include "options.h"
@@ -33,6 +34,11 @@ struct pivot {
 	struct span *spans;
 	size_t nspans;
 	int header_done;
+	struct decode_opts decode;
+	const struct decode_table *table; /* decoders of the current event */
+	struct decode_table *own_table;   /* built for an uncached schema */
+	const char *mismatch;      /* a column whose value did not fit its
+	                              schema in the last event, or NULL */
 	int64_t inserted_ms;       /* cached rendering of datetime_inserted */
 	char inserted[40];
 	size_t inserted_len;

@@ -338,6 +338,59 @@ floor_divmod(int64_t a, int64_t d, int64_t *q, int64_t *r)
 	}
 }
 
+/* Writes v (below 10^w) as exactly w digits and returns the end. */
+static char *
+put_digits(char *p, uint64_t v, int w)
+{
+	for (int i = w; i-- > 0;) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + w;
+}
+
+/* Writes n like printf's "%0<w>lld" (at least w characters, the sign
+ * included) into p, which has room for 24 more bytes, and returns the end.
+ * snprintf is only used off the common path. */
+static char *
+put_padded(char *p, int64_t n, int w)
+{
+	if (n >= 0 && (w == 2 ? n < 100 : n < 10000))
+		return put_digits(p, (uint64_t)n, w);
+	return p + snprintf(p, 24, w == 2 ? "%02lld" : "%04lld", (long long)n);
+}
+
+/* Writes "YYYY-MM-DD" for days since the epoch (years outside 0..9999 as
+ * timefmt_ms writes them) and returns the end; p has room for 40 bytes. */
+static char *
+put_ymd(char *p, int64_t days)
+{
+	int64_t y;
+	unsigned mo, d;
+	timefmt_civil(days, &y, &mo, &d);
+	p = put_padded(p, y, 4);
+	*p++ = '-';
+	p = put_digits(p, mo, 2);
+	*p++ = '-';
+	return put_digits(p, d, 2);
+}
+
+/* Writes "HH:MM:SS.f..." for x >= 0 units of unit and returns the end
+ * (hours may exceed 23); p has room for 48 bytes. */
+static char *
+put_hms(char *p, int64_t x, unsigned unit)
+{
+	int64_t ps = unit_per_sec[unit];
+	int64_t secs = x / ps;
+	p = put_padded(p, secs / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, (uint64_t)(secs / 60 % 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (uint64_t)(secs % 60), 2);
+	*p++ = '.';
+	return put_digits(p, (uint64_t)(x % ps), unit_digits[unit]);
+}
+
 /* Days well inside what timefmt_civil computes without overflow; an int32
  * column never comes close. */
 #define MAX_DAYS ((int64_t)1 << 40)
@@ -348,12 +401,9 @@ put_date(struct buf *out, const cJSON *v, int json)
 	int64_t days;
 	if (get_int(v, &days) != 0 || days > MAX_DAYS || days < -MAX_DAYS)
 		return -1;
-	int64_t y;
-	unsigned mo, d;
-	timefmt_civil(days, &y, &mo, &d);
 	char tmp[48];
-	int n = snprintf(tmp, sizeof tmp, "%04lld-%02u-%02u", (long long)y, mo, d);
-	put_ascii(out, tmp, (size_t)n, json);
+	char *e = put_ymd(tmp, days);
+	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }
 
@@ -363,12 +413,9 @@ put_time(struct buf *out, const cJSON *v, unsigned unit, int json)
 	int64_t x;
 	if (get_int(v, &x) != 0 || x < 0)
 		return -1;
-	int64_t ps = unit_per_sec[unit];
-	int64_t secs = x / ps, frac = x % ps;
 	char tmp[64];
-	int n = snprintf(tmp, sizeof tmp, "%02lld:%02u:%02u.%0*lld", (long long)(secs / 3600),
-	    (unsigned)(secs / 60 % 60), (unsigned)(secs % 60), unit_digits[unit], (long long)frac);
-	put_ascii(out, tmp, (size_t)n, json);
+	char *e = put_hms(tmp, x, unit);
+	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }
 
@@ -378,18 +425,13 @@ put_timestamp(struct buf *out, const cJSON *v, unsigned unit, int json)
 	int64_t x;
 	if (get_int(v, &x) != 0)
 		return -1;
-	int64_t ps = unit_per_sec[unit];
 	int64_t days, rem;
-	floor_divmod(x, 86400 * ps, &days, &rem);
-	int64_t y;
-	unsigned mo, d;
-	timefmt_civil(days, &y, &mo, &d);
-	int64_t secs = rem / ps, frac = rem % ps;
+	floor_divmod(x, 86400 * unit_per_sec[unit], &days, &rem);
 	char tmp[96];
-	int n = snprintf(tmp, sizeof tmp, "%04lld-%02u-%02u %02u:%02u:%02u.%0*lld", (long long)y, mo,
-	    d, (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
-	    unit_digits[unit], (long long)frac);
-	put_ascii(out, tmp, (size_t)n, json);
+	char *e = put_ymd(tmp, days);
+	*e++ = ' ';
+	e = put_hms(e, rem, unit);
+	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }
 
@@ -452,8 +494,8 @@ is_decimal_text(const char *s)
 	return *s == '\0';
 }
 
-/* Writes the decimal digits of chunk (at most 9) into dst, zero-padded to
- * width when width is 9, and returns how many. */
+/* Writes the decimal digits of chunk (below 10^9) into dst, zero-padded to
+ * 9 digits when pad is set, and returns how many. */
 static size_t
 chunk_digits(char *dst, uint32_t chunk, int pad)
 {

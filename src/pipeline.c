@@ -106,6 +106,10 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 			diag_warn(&r->diag, lineno,
 			    "field '%s' was not sent (unchanged TOASTed value, \"%s\"): not reported as a change",
 			    d->unavailable[i], r->o->unavailable);
+	if (r->pivot.mismatch != NULL && once_first(&r->warned, "mismatch", r->pivot.mismatch))
+		diag_warn(&r->diag, lineno,
+		    "value of field '%s' does not fit its schema: printed as it arrived",
+		    r->pivot.mismatch);
 	for (size_t i = 0; i < d->nmissing; i++)
 		if (once_first(&r->warned, "missing", d->missing[i]))
 			diag_warn(&r->diag, lineno, "field '%s' is not in the row", d->missing[i]);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "jsonval.h"
+#include "schemacache.h"
 #include "timefmt.h"
 
 static const char *const tail_names[] = {
@@ -38,6 +39,7 @@ pivot_init(struct pivot *p, const struct options *o)
 	p->writer.sql_table = o->sql_table;
 	diff_init(&p->diff, o->unavailable);
 	buf_init(&p->scratch);
+	p->decode.bytes_hex = o->bytes_hex;
 	p->inserted_ms = INT64_MIN;
 }
 
@@ -50,6 +52,7 @@ pivot_free(struct pivot *p)
 	free(p->names);
 	free(p->spans);
 	free(p->key);
+	decode_table_free(p->own_table);
 }
 
 static void
@@ -170,6 +173,51 @@ render(struct buf *scratch, const cJSON *v)
 	return s;
 }
 
+/* A column value, decoded through its schema when the event has one. */
+static struct span
+render_column(struct pivot *p, const char *name, const cJSON *v)
+{
+	if (p->table == NULL || v == NULL)
+		return render(&p->scratch, v);
+	struct span s = {p->scratch.len, 0, 0};
+	int mismatch = 0;
+	s.null = !decode_render(&p->scratch, decode_table_column(p->table, name), v, &p->decode,
+	    &mismatch);
+	s.len = p->scratch.len - s.off;
+	if (mismatch && p->mismatch == NULL)
+		p->mismatch = name;
+	return s;
+}
+
+static void
+free_table(void *t)
+{
+	decode_table_free(t);
+}
+
+/* The decoders for this event's schema: derived once per cached schema,
+ * or built for this event alone when the schema was not cached. */
+static void
+choose_table(struct pivot *p, const struct envelope *env)
+{
+	decode_table_free(p->own_table);
+	p->own_table = NULL;
+	p->table = NULL;
+	if (env->schema == NULL)
+		return;
+	struct schema_entry *e = env->schema_entry;
+	if (e != NULL) {
+		if (e->derived == NULL) {
+			e->derived = decode_table_new(e->schema);
+			e->free_derived = free_table;
+		}
+		p->table = e->derived;
+		return;
+	}
+	p->own_table = decode_table_new(env->schema);
+	p->table = p->own_table;
+}
+
 static struct cell
 cell_of(const struct buf *scratch, struct span s)
 {
@@ -227,11 +275,13 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 	}
 	struct span *ids = p->spans, *olds = ids + d->nids, *news = olds + d->n, *meta = news + d->n;
 	p->scratch.len = 0;
+	p->mismatch = NULL;
+	choose_table(p, env);
 	for (size_t i = 0; i < d->nids; i++)
-		ids[i] = render(&p->scratch, d->id_values[i]);
+		ids[i] = render_column(p, d->id_names[i], d->id_values[i]);
 	for (size_t i = 0; i < d->n; i++) {
-		olds[i] = render(&p->scratch, d->changes[i].old);
-		news[i] = render(&p->scratch, d->changes[i].new);
+		olds[i] = render_column(p, d->changes[i].name, d->changes[i].old);
+		news[i] = render_column(p, d->changes[i].name, d->changes[i].new);
 	}
 	for (size_t i = 0; i < o->meta.n; i++)
 		meta[i] = meta_value(p, env, o->meta.names[i]);

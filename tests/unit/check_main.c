@@ -9,6 +9,7 @@ main(void)
 {
 	SRunner *sr = srunner_create(base64_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, diff_suite());
 	srunner_add_suite(sr, envelope_suite());
 	srunner_add_suite(sr, golden_suite());

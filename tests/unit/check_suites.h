@@ -6,6 +6,7 @@
 /* One suite per module, all run by check_main.c. */
 Suite *base64_suite(void);
 Suite *cli_suite(void);
+Suite *decode_suite(void);
 Suite *diff_suite(void);
 Suite *envelope_suite(void);
 Suite *golden_suite(void);
