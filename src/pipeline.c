@@ -11,6 +11,7 @@
 #include "dedup.h"
 #include "diag.h"
 #include "envelope.h"
+#include "jsonarena.h"
 #include "exitcode.h"
 #include "linereader.h"
 #include "output.h"
@@ -64,6 +65,7 @@ struct run {
 	struct once warned;
 	struct schema_cache *schemas;
 	struct dedup *dedup;    /* --dedup, or NULL */
+	struct jsonarena arena; /* the current line's JSON trees */
 	int io_failed;      /* an input could not be read */
 };
 
@@ -142,6 +144,8 @@ handle_line(struct run *r, const struct line *ln)
 		return r->o->strict ? -1 : 0;
 	}
 	struct envelope env;
+	jsonarena_reset(&r->arena);
+	jsonarena_enter(&r->arena);
 	envelope_parse_cached(&env, r->schemas, ln->p, ln->len);
 	int rc = 0;
 	switch (env.kind) {
@@ -167,6 +171,7 @@ handle_line(struct run *r, const struct line *ln)
 		break;
 	}
 	envelope_clear(&env);
+	jsonarena_leave();
 	return rc;
 }
 
@@ -234,6 +239,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		r.dedup = dedup_new(o->dedup);
 	pivot_init(&r.pivot, o);
 	r.schemas = schema_cache_new(SCHEMA_CACHE_SIZE);
+	jsonarena_init(&r.arena);
 	pivot_begin(&r.pivot, &r.out.data);
 	output_commit(&r.out);
 
@@ -279,6 +285,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	once_free(&r.warned);
 	schema_cache_free(r.schemas);
 	dedup_free(r.dedup);
+	jsonarena_free(&r.arena);
 	if (o->output != NULL && close(out_fd) < 0 && status != EXIT_FATAL) {
 		diag_error(&r.diag, "%s: %s", o->output, strerror(errno));
 		status = EXIT_FATAL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jsonarena.h"
 #include "jsonval.h"
 
 struct schema_cache {
@@ -82,7 +83,10 @@ schema_cache_add(struct schema_cache *c, const char *text, size_t len)
 	if (!(len == 4 && memcmp(text, "null", 4) == 0)) {
 		size_t off;
 		int trailing;
+		/* The tree outlives the line: not from the per-line arena. */
+		struct jsonarena *arena = jsonarena_leave();
 		schema = jsonval_parse(bytes, len, &off, &trailing);
+		jsonarena_enter(arena);
 		if (schema == NULL || !cJSON_IsObject(schema)) {
 			cJSON_Delete(schema);
 			free(bytes);
