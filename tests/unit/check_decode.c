@@ -8,37 +8,11 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "decode.h"
 #include "jsonval.h"
 
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-/* Escapes s[0..n) for a failure message. */
-static void
-show(char *dst, size_t cap, const char *s, size_t n)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n && k + 8 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			k += (size_t)snprintf(dst + k, cap - k, "\\x%02x", c);
-		else
-			dst[k++] = (char)c;
-	}
-	dst[k] = '\0';
-}
-
-static void
-assert_text(const char *what, const char *got, size_t glen, const char *want)
-{
-	size_t wlen = strlen(want);
-	if (glen == wlen && memcmp(got, want, wlen) == 0)
-		return;
-	char g[600], w[600];
-	show(g, sizeof g, got, glen);
-	show(w, sizeof w, want, wlen);
-	ck_abort_msg("%s:\n  want (%zu bytes): %s\n  got  (%zu bytes): %s", what, wlen, w, glen, g);
-}
 
 /* A parsed document and the text its number nodes point into. */
 struct doc {
@@ -393,7 +367,7 @@ START_TEST(render_case)
 	char what[256];
 	snprintf(what, sizeof what, "case %d: value %.120s", _i, cases[_i].value);
 	ck_assert_msg(out.len >= 2 && memcmp(out.p, "<<", 2) == 0, "%s: prefix lost", what);
-	assert_text(what, out.p + 2, out.len - 2, cases[_i].want);
+	assert_text_eq(what, out.p + 2, out.len - 2, cases[_i].want);
 	ck_assert_msg(r == cases[_i].ret, "%s: returned %d", what, r);
 	ck_assert_msg(mismatch == cases[_i].mismatch, "%s: mismatch %d", what, mismatch);
 	buf_free(&out);
@@ -453,19 +427,19 @@ START_TEST(null_arguments)
 	buf_init(&out);
 	/* No options, no mismatch pointer. */
 	ck_assert_int_eq(decode_render(&out, c, n, NULL, NULL), 1);
-	assert_text("opts NULL", out.p, out.len, "2000-02-29");
+	assert_text_eq("opts NULL", out.p, out.len, "2000-02-29");
 	out.len = 0;
 	ck_assert_int_eq(decode_render(&out, c, cJSON_GetObjectItemCaseSensitive(v.root, "s"), NULL,
 	    NULL), 1);
-	assert_text("mismatch NULL", out.p, out.len, "x\ty");
+	assert_text_eq("mismatch NULL", out.p, out.len, "x\ty");
 	/* No column: plain jsonval_render. */
 	out.len = 0;
 	int mismatch = 0;
 	ck_assert_int_eq(decode_render(&out, NULL, n, NULL, &mismatch), 1);
-	assert_text("column NULL", out.p, out.len, "11016");
+	assert_text_eq("column NULL", out.p, out.len, "11016");
 	ck_assert_int_eq(decode_render(&out, NULL, cJSON_GetObjectItemCaseSensitive(v.root, "s"),
 	    NULL, &mismatch), 1);
-	assert_text("column NULL string", out.p, out.len, "11016x\ty");
+	assert_text_eq("column NULL string", out.p, out.len, "11016x\ty");
 	ck_assert_int_eq(mismatch, 0);
 	/* SQL NULL: a missing member or JSON null, with or without column. */
 	out.len = 0;
@@ -497,7 +471,7 @@ START_TEST(mismatch_sticks)
 	ck_assert_int_eq(mismatch, 1);
 	ck_assert_int_eq(decode_render(&out, c, v.root->child->next, NULL, &mismatch), 1);
 	ck_assert_int_eq(mismatch, 1);
-	assert_text("both values", out.p, out.len, "bad1970-01-02");
+	assert_text_eq("both values", out.p, out.len, "bad1970-01-02");
 	buf_free(&out);
 	doc_free(&v);
 	decode_table_free(t);
@@ -530,7 +504,7 @@ START_TEST(after_then_before)
 	ck_assert_ptr_nonnull(t);
 	ck_assert_ptr_null(decode_table_column(t, "only_before"));
 	ck_assert_int_eq(decode_render(&out, decode_table_column(t, "x"), v.root, NULL, NULL), 1);
-	assert_text("after wins", out.p, out.len, "1");
+	assert_text_eq("after wins", out.p, out.len, "1");
 	decode_table_free(t);
 
 	doc_parse(&d, before_only);
@@ -539,7 +513,7 @@ START_TEST(after_then_before)
 	ck_assert_ptr_nonnull(t);
 	out.len = 0;
 	ck_assert_int_eq(decode_render(&out, decode_table_column(t, "x"), v.root, NULL, NULL), 1);
-	assert_text("before used", out.p, out.len, "1970-01-02");
+	assert_text_eq("before used", out.p, out.len, "1970-01-02");
 	decode_table_free(t);
 
 	/* A row struct with no columns is still a table. */
@@ -599,7 +573,7 @@ START_TEST(many_columns)
 		out.len = 0;
 		int mismatch = 0;
 		ck_assert_int_eq(decode_render(&out, c, v.root, NULL, &mismatch), 1);
-		assert_text(name, out.p, out.len, want[i % 7]);
+		assert_text_eq(name, out.p, out.len, want[i % 7]);
 		ck_assert_int_eq(mismatch, 0);
 	}
 	ck_assert_ptr_null(decode_table_column(t, "column_300"));
@@ -645,7 +619,7 @@ START_TEST(deep_nesting)
 		int mismatch = 0;
 		ck_assert_int_eq(decode_render(&out, decode_table_column(t, "c"), v.root, NULL,
 		    &mismatch), 1);
-		assert_text("deep", out.p, out.len, buf_cstr(&want));
+		assert_text_eq("deep", out.p, out.len, buf_cstr(&want));
 		ck_assert_int_eq(mismatch, 0);
 		buf_free(&out);
 		doc_free(&v);
@@ -840,7 +814,7 @@ START_TEST(fixture_schema)
 		int r = decode_render(&out, c,
 		    cJSON_GetObjectItemCaseSensitive(after.root, w->name), &o, &mismatch);
 		ck_assert_msg(r == w->ret, "column %s returned %d", w->name, r);
-		assert_text(w->name, out.p, out.len, w->want);
+		assert_text_eq(w->name, out.p, out.len, w->want);
 	}
 	ck_assert_uint_eq(ncols, (size_t)cJSON_GetArraySize(after.root));
 	ck_assert_int_eq(mismatch, 0);

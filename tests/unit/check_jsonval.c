@@ -9,33 +9,8 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "jsonval.h"
-
-/* Escapes s[0..n) for a failure message (at most about 200 bytes shown). */
-static void
-show(char *dst, size_t cap, const char *s, size_t n)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n && k + 8 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			k += (size_t)snprintf(dst + k, cap - k, "\\x%02x", c);
-		else
-			dst[k++] = (char)c;
-	}
-	dst[k] = '\0';
-}
-
-static void
-assert_bytes(const char *what, const char *got, size_t glen, const char *want, size_t wlen)
-{
-	if (glen == wlen && memcmp(got, want, wlen) == 0)
-		return;
-	char g[256], w[256];
-	show(g, sizeof g, got, glen);
-	show(w, sizeof w, want, wlen);
-	ck_abort_msg("%s:\n  want (%zu bytes): %s\n  got  (%zu bytes): %s", what, wlen, w, glen, g);
-}
 
 static cJSON *
 parse_ok(const char *text)

@@ -198,3 +198,35 @@ expect_diags(const char *err, const char *input, const struct expect_diag *want,
 	}
 	ck_assert_msg(i == n, "want %zu diagnostics, got %zu:\n%s", n, i, err);
 }
+
+/* Escapes s[0..n) for a failure message. */
+static void
+show(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 8 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			k += (size_t)snprintf(dst + k, cap - k, "\\x%02x", c);
+		else
+			dst[k++] = (char)c;
+	}
+	dst[k] = '\0';
+}
+
+void
+assert_bytes(const char *what, const char *got, size_t glen, const char *want, size_t wlen)
+{
+	if (glen == wlen && memcmp(got, want, wlen) == 0)
+		return;
+	char g[600], w[600];
+	show(g, sizeof g, got, glen);
+	show(w, sizeof w, want, wlen);
+	ck_abort_msg("%s:\n  want (%zu bytes): %s\n  got  (%zu bytes): %s", what, wlen, w, glen, g);
+}
+
+void
+assert_text_eq(const char *what, const char *got, size_t glen, const char *want)
+{
+	assert_bytes(what, got, glen, want, strlen(want));
+}

@@ -27,6 +27,13 @@ void run_free(struct run_result *r);
 /* Reads a whole file; returns NULL if it does not exist. */
 char *read_file(const char *path, size_t *len);
 
+/* Fails the test with both byte strings shown, invisible bytes escaped,
+ * unless got[0..glen) equals want[0..wlen). */
+void assert_bytes(const char *what, const char *got, size_t glen, const char *want, size_t wlen);
+
+/* The same against a NUL-terminated expectation. */
+void assert_text_eq(const char *what, const char *got, size_t glen, const char *want);
+
 /* The path of the binary under test. */
 const char *cdcpivot_path(void);
 
