@@ -49,7 +49,7 @@ $(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
 unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
 	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C $(BUILD)/check_cdcpivot
 
-check: unit asan valgrind man-lint install-test
+check: unit asan valgrind man-lint install-test fuzz
 
 # The same runner and binary built with AddressSanitizer and UBSan.
 asan:

@@ -13,11 +13,27 @@ diag_init(struct diag *d, FILE *err, FILE *dead_letter)
 	d->input = "<stdin>";
 }
 
+/* Writes s with control bytes escaped, so that input quoted in a message
+ * can neither break the one-line form nor drive the terminal. */
+static void
+put_clean(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			putc(c, f);
+	}
+}
+
 void
 diag_reject(struct diag *d, unsigned long lineno, const char *line, size_t len, const char *reason)
 {
 	d->rejected++;
-	fprintf(d->err, "cdcpivot: %s:%lu: %s\n", d->input, lineno, reason);
+	fprintf(d->err, "cdcpivot: %s:%lu: ", d->input, lineno);
+	put_clean(d->err, reason);
+	putc('\n', d->err);
 	if (d->dead_letter != NULL && !d->dead_letter_failed) {
 		/* Whole line or nothing would need a rename dance; a line is
 		 * written in one fwrite and flushed so an operator can
@@ -33,12 +49,14 @@ diag_reject(struct diag *d, unsigned long lineno, const char *line, size_t len, 
 void
 diag_warn(struct diag *d, unsigned long lineno, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(d->err, "cdcpivot: %s:%lu: warning: ", d->input, lineno);
-	vfprintf(d->err, fmt, ap);
-	putc('\n', d->err);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	fprintf(d->err, "cdcpivot: %s:%lu: warning: ", d->input, lineno);
+	put_clean(d->err, msg);
+	putc('\n', d->err);
 }
 
 void

@@ -79,7 +79,7 @@ static void
 set_key(struct envelope *env, const cJSON *k)
 {
 	const cJSON *payload = cJSON_GetObjectItemCaseSensitive(k, "payload");
-	if (payload != NULL && cJSON_HasObjectItem(k, "schema"))
+	if (payload != NULL && cJSON_GetObjectItemCaseSensitive(k, "schema") != NULL)
 		k = payload;
 	if (cJSON_IsObject(k))
 		env->key = k;
@@ -215,9 +215,18 @@ classify_payload(struct envelope *env, const cJSON *payload)
 	}
 	const char *o = op->valuestring;
 	if (o[0] == '\0' || o[1] != '\0' || strchr("crudtm", o[0]) == NULL) {
-		char shown[24];
-		snprintf(shown, sizeof shown, "%s", o);
-		reject(env, "unknown op \"%s\"%s", shown, strlen(o) >= sizeof shown ? "..." : "");
+		/* Quoted input: at most 20 bytes, control bytes escaped. */
+		char shown[96];
+		size_t k = 0, i = 0;
+		for (; o[i] != '\0' && i < 20; i++) {
+			unsigned char ch = (unsigned char)o[i];
+			if (ch < 0x20 || ch == 0x7f)
+				k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02x", ch);
+			else
+				shown[k++] = (char)ch;
+		}
+		shown[k] = '\0';
+		reject(env, "unknown op \"%s\"%s", shown, o[i] != '\0' ? "..." : "");
 		return;
 	}
 	const cJSON *src = member(payload, "source");
@@ -247,6 +256,18 @@ static void
 classify_text(struct envelope *env, const char *line, size_t len, size_t i)
 {
 	char c = line[i];
+	if (c == '"' || c == '[' || c == '-' || c == 't' || c == 'f' || (c >= '0' && c <= '9')) {
+		/* A complete JSON value that is not an object is data of the
+		 * wrong kind, not a banner. */
+		size_t off;
+		int trailing;
+		cJSON *v = jsonval_parse(line + i, len - i, &off, &trailing);
+		if (v != NULL) {
+			reject(env, "a JSON %s, not an object", type_name(v) + (type_name(v)[1] == 'n' ? 3 : 2));
+			cJSON_Delete(v);
+			return;
+		}
+	}
 	if (c == '"' || c == '}' || c == ']' || c == '[') {
 		reject(env, "not a whole JSON object on one line (pretty-printed? use jq -c)");
 		return;
@@ -297,14 +318,16 @@ classify_fast(struct envelope *env, const char *text, size_t len)
 	cJSON *payload = jsonval_parse_prefix(p, plen, &end);
 	if (payload == NULL)
 		return 0;
+	/* Only spaces may follow: a TAB could start a key<TAB>value split,
+	 * which the general path decides. */
 	size_t j = end;
-	while (j < plen && (is_blank(p[j]) || p[j] == '\r' || p[j] == '\n'))
+	while (j < plen && (p[j] == ' ' || p[j] == '\r' || p[j] == '\n'))
 		j++;
 	if (j < plen && p[j] == '}')
 		j++;
 	else
 		j = 0;
-	while (j > 0 && j < plen && (is_blank(p[j]) || p[j] == '\r' || p[j] == '\n'))
+	while (j > 0 && j < plen && (p[j] == ' ' || p[j] == '\r' || p[j] == '\n'))
 		j++;
 	if (j != plen || !cJSON_IsObject(payload)) {
 		cJSON_Delete(payload);
@@ -365,8 +388,10 @@ classify_value(struct envelope *env, const char *text, size_t len, size_t col0, 
 static int
 is_kcat_record(const cJSON *doc)
 {
-	return cJSON_HasObjectItem(doc, "topic") && cJSON_HasObjectItem(doc, "partition") &&
-	    cJSON_HasObjectItem(doc, "payload");
+	/* Exact-case lookups, like every other: cJSON_HasObjectItem ignores
+	 * case and would let {"Payload":...} through to a NULL member. */
+	return member(doc, "topic") != NULL && member(doc, "partition") != NULL &&
+	    member(doc, "payload") != NULL;
 }
 
 static void
@@ -394,6 +419,24 @@ classify_kcat(struct envelope *env, const cJSON *rec)
 	classify_value(env, payload->valuestring, strlen(payload->valuestring), 0, "kcat payload: ");
 }
 
+/* The 1-based column of a \u0000 escape in line, or 0. An odd run of
+ * backslashes before "u0000" makes it an escape; an even one is an escaped
+ * backslash followed by text. */
+static size_t
+escaped_nul(const char *line, size_t len)
+{
+	/* Backslashes are rare in Debezium lines, so this costs one memchr. */
+	const char *p = line, *end = line + len;
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		const char *run = p;
+		while (p < end && *p == '\\')
+			p++;
+		if ((p - run) % 2 == 1 && end - p >= 5 && memcmp(p, "u0000", 5) == 0)
+			return (size_t)(run - line) + (size_t)(p - run);
+	}
+	return 0;
+}
+
 void
 envelope_parse(struct envelope *env, const char *line, size_t len)
 {
@@ -407,6 +450,10 @@ envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const ch
 	env->cache = cache;
 	while (len > 0 && line[len - 1] == '\r')
 		len--;
+	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3; /* a UTF-8 byte order mark, as some editors write */
+		len -= 3;
+	}
 	size_t i = 0;
 	while (i < len && is_blank(line[i]))
 		i++;
@@ -417,6 +464,12 @@ envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const ch
 	const char *nul = memchr(line, '\0', len);
 	if (nul != NULL) {
 		reject(env, "NUL byte at column %zu", (size_t)(nul - line) + 1);
+		return;
+	}
+	size_t esc = escaped_nul(line, len);
+	if (esc > 0) {
+		/* cJSON would cut the string there and lose the rest. */
+		reject(env, "escaped NUL (\\u0000) in a string at column %zu, which cannot be kept", esc);
 		return;
 	}
 	if (line[i] == '{') {

@@ -170,7 +170,7 @@ START_TEST(files_are_named_in_messages)
 	char want[512];
 	snprintf(want, sizeof want,
 	    "cdcpivot: %s:1: invalid JSON near column 3\n"
-	    "cdcpivot: %s:2: not a whole JSON object on one line (pretty-printed? use jq -c)\n"
+	    "cdcpivot: %s:2: a JSON array, not an object\n"
 	    "cdcpivot: summary: 2 events, 2 rows, 0 skipped, 2 rejected\n",
 	    a, b);
 	ck_assert_str_eq(r.err, want);
@@ -202,7 +202,7 @@ START_TEST(dead_letter_keeps_rejected_lines)
 	struct run_result r;
 	run_cdcpivot(argv, in, strlen(in), NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 1);
-	const struct expect_diag want[] = {{1, "invalid JSON"}, {3, "not a whole JSON object"}};
+	const struct expect_diag want[] = {{1, "invalid JSON"}, {3, "a JSON array, not an object"}};
 	expect_diags(r.err, "<stdin>", want, 2);
 	char *got = read_file(dl, NULL);
 	ck_assert_str_eq(got, "earlier\n{\"op\":\"c\"\n[1, 2]\n");
