@@ -221,9 +221,9 @@ choose_table(struct pivot *p, const struct envelope *env)
 static struct cell
 cell_of(const struct buf *scratch, struct span s)
 {
-	struct cell c = {s.null ? NULL : scratch->p + s.off, s.len};
-	if (c.p == NULL && !s.null)
-		c.p = ""; /* empty text in a still-empty buffer */
+	struct cell c = {NULL, s.len};
+	if (!s.null)
+		c.p = scratch->p != NULL ? scratch->p + s.off : ""; /* "": nothing rendered yet */
 	return c;
 }
 
