@@ -13,8 +13,10 @@
 -- with --header, add HEADER true to the options below.
 --
 -- Kafka and Debezium deliver at least once, so after a restart an event may
--- appear twice. Deduplicate when querying, or load into a staging table and
--- INSERT ... SELECT DISTINCT.
+-- appear twice, with a different datetime_inserted (when cdcpivot wrote it).
+-- For loading that absorbs replays, let cdcpivot write SQL instead:
+--   cdcpivot --format sql --upsert --ddl --id holding_id,user_id --meta lsn ... | psql
+-- or deduplicate here on every column but datetime_inserted.
 
 CREATE TABLE IF NOT EXISTS holding_pivot (
     holding_id        int,
