@@ -30,6 +30,10 @@ struct writer {
 void writer_sql_identifier(struct buf *out, const char *name);
 void writer_sql_table(struct buf *out, const char *name);
 
+/* Appends the quoted names whose key flag is set, comma-separated: the
+ * conflict target of --upsert and the unique key of --ddl. */
+void writer_sql_key_list(struct buf *out, const char *const *names, const unsigned char *key, size_t n);
+
 /* The column-name line (csv, tsv). Other formats append nothing. */
 void writer_header(const struct writer *w, struct buf *out, const char *const *names, size_t n);
 

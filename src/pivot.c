@@ -121,13 +121,7 @@ write_ddl(struct pivot *p, struct buf *out, size_t n)
 		buf_append(out, ",\n", 2);
 	}
 	buf_puts(out, "    UNIQUE NULLS NOT DISTINCT (");
-	for (size_t i = 0, k = 0; i < n; i++) {
-		if (!p->key[i])
-			continue;
-		if (k++ > 0)
-			buf_append(out, ", ", 2);
-		writer_sql_identifier(out, p->names[i]);
-	}
+	writer_sql_key_list(out, p->names, p->key, n);
 	buf_puts(out, ")\n);\n");
 }
 

@@ -73,6 +73,18 @@ writer_sql_identifier(struct buf *out, const char *s)
 	buf_putc(out, '"');
 }
 
+void
+writer_sql_key_list(struct buf *out, const char *const *names, const unsigned char *key, size_t n)
+{
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (!key[i])
+			continue;
+		if (k++ > 0)
+			buf_append(out, ", ", 2);
+		writer_sql_identifier(out, names[i]);
+	}
+}
+
 /* A dotted name (schema.table) is quoted part by part. */
 void
 writer_sql_table(struct buf *out, const char *s)
@@ -173,13 +185,7 @@ writer_row(const struct writer *w, struct buf *out, const char *const *names,
 		buf_putc(out, ')');
 		if (w->key != NULL) {
 			buf_puts(out, " ON CONFLICT (");
-			for (size_t i = 0, k = 0; i < n; i++) {
-				if (!w->key[i])
-					continue;
-				if (k++ > 0)
-					buf_append(out, ", ", 2);
-				writer_sql_identifier(out, names[i]);
-			}
+			writer_sql_key_list(out, names, w->key, n);
 			buf_puts(out, ") DO NOTHING");
 		}
 		buf_putc(out, ';');
