@@ -47,7 +47,7 @@ const char options_help[] =
     "  --dead-letter FILE     append every rejected line to FILE\n"
     "  --max-line-bytes N     reject longer lines unread (default: 67108864)\n"
     "  -u, --unbuffered       flush after every event\n"
-    "  --stats                also print the summary whenever input pauses\n"
+    "  --stats                also print the summary when input pauses (at most 1/s)\n"
     "  -q, --quiet            no summary line at exit\n"
     "  -h, --help             this text\n"
     "  -V, --version          version of cdcpivot and cJSON\n"

@@ -67,6 +67,8 @@ struct run {
 	struct dedup *dedup;    /* --dedup, or NULL */
 	struct jsonarena arena; /* the current line's JSON trees */
 	int io_failed;      /* an input could not be read */
+	time_t last_stats;  /* CLOCK_MONOTONIC second of the last --stats line */
+	unsigned long long stats_seen; /* lines counted at that time */
 };
 
 static int64_t
@@ -86,8 +88,19 @@ on_idle(void *ctx)
 {
 	struct run *r = ctx;
 	output_flush(&r->out);
-	if (r->o->stats)
-		diag_summary(&r->diag);
+	if (r->o->stats) {
+		/* At most once a second: a slow stream pauses after every event. */
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		unsigned long long seen = r->diag.events + r->diag.rejected;
+		for (int k = 0; k < SKIP_KINDS; k++)
+			seen += r->diag.skipped[k];
+		if (seen != r->stats_seen && (r->last_stats == 0 || now.tv_sec > r->last_stats)) {
+			diag_summary(&r->diag);
+			r->last_stats = now.tv_sec;
+			r->stats_seen = seen; /* and only when something new was read */
+		}
+	}
 }
 
 static void
