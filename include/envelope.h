@@ -28,6 +28,7 @@ enum envelope_skip {
 	SKIP_TXMETA,    /* transaction BEGIN/END */
 	SKIP_TRUNCATE,  /* op t */
 	SKIP_MESSAGE,   /* op m */
+	SKIP_SCHEMA,    /* schema change (DDL) events, no row image */
 	SKIP_TABLE,     /* not a --table the user asked for */
 	SKIP_DUPLICATE, /* seen within the --dedup window */
 	SKIP_KINDS

@@ -8,7 +8,8 @@
 #include "schemacache.h"
 
 const char *const envelope_skip_names[SKIP_KINDS] = {
-	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message", "other table",
+	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message", "schema change",
+	"other table",
 	"duplicate",
 };
 
@@ -197,6 +198,10 @@ classify_payload(struct envelope *env, const cJSON *payload)
 		    (payload->child != NULL && payload->child->next == NULL &&
 		        strcmp(payload->child->string, "ts_ms") == 0)) {
 			skip(env, SKIP_HEARTBEAT);
+			return;
+		}
+		if (member(payload, "ddl") != NULL || member(payload, "tableChanges") != NULL) {
+			skip(env, SKIP_SCHEMA); /* MySQL, SQL Server, Oracle schema change topic */
 			return;
 		}
 		if (member(payload, "__op") != NULL)
