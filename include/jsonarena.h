@@ -35,6 +35,10 @@ void jsonarena_enter(struct jsonarena *a);
  * valid until jsonarena_reset(). */
 struct jsonarena *jsonarena_leave(void);
 
+/* Whether cJSON allocates from an arena right now; trees built meanwhile
+ * need no cJSON_Delete (the next jsonarena_reset() drops them). */
+int jsonarena_active(void);
+
 /* Invalidates every tree allocated from a (their cJSON_Delete is then a
  * no-op walk) and keeps one chunk for the next line, so memory stays
  * bounded by the largest line recently parsed. */

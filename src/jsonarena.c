@@ -94,6 +94,12 @@ jsonarena_enter(struct jsonarena *a)
 	owner = a;
 }
 
+int
+jsonarena_active(void)
+{
+	return active != NULL;
+}
+
 struct jsonarena *
 jsonarena_leave(void)
 {
