@@ -321,6 +321,36 @@ START_TEST(rows_flow_when_input_pauses_and_sigterm_flushes)
 }
 END_TEST
 
+/* --stats: the summary comes out when the input pauses, not only at exit,
+ * and not again until something new was read. */
+START_TEST(stats_when_input_pauses)
+{
+	int in[2], out[2], err[2];
+	ck_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0), dup2(out[1], 1), dup2(err[1], 2);
+		close(in[1]), close(out[0]), close(err[0]);
+		execl(cdcpivot_path(), "cdcpivot", "--stats", "-q", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]), close(out[1]), close(err[1]);
+	char buf[4096];
+	ck_assert(write(in[1], insert_line, strlen(insert_line)) == (ssize_t)strlen(insert_line));
+	size_t n = read_some(err[0], buf, sizeof buf, 2000);
+	ck_assert_msg(n > 0 && strcmp(buf, "cdcpivot: summary: 1 events, 1 rows, 0 skipped, 0 rejected\n") == 0,
+	    "no summary while the input pauses: '%s'", buf);
+	n = read_some(err[0], buf, sizeof buf, 1500);
+	ck_assert_msg(n == 0, "summary repeated without new input: '%s'", buf);
+	close(in[1]);
+	int st;
+	ck_assert(waitpid(pid, &st, 0) == pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(out[0]), close(err[0]);
+}
+END_TEST
+
 /* cdcpivot | head -1: the reader goes away; we stop without noise. */
 START_TEST(closed_pipe_is_quiet)
 {
@@ -369,6 +399,7 @@ cli_suite(void)
 	tcase_add_test(tc, output_file_is_appended_and_synced);
 	tcase_add_test(tc, rows_flow_when_input_pauses_and_sigterm_flushes);
 	tcase_add_test(tc, closed_pipe_is_quiet);
+	tcase_add_test(tc, stats_when_input_pauses);
 	suite_add_tcase(s, tc);
 	return s;
 }
