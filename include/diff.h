@@ -21,7 +21,8 @@ struct field_change {
 
 enum diff_note {
 	DIFF_NOTE_NO_BEFORE = 1,   /* update without a before image */
-	DIFF_NOTE_UNAVAILABLE = 2  /* a tracked value was the TOAST placeholder */
+	DIFF_NOTE_UNAVAILABLE = 2, /* a tracked value was the TOAST placeholder */
+	DIFF_NOTE_KEY_ONLY = 4     /* delete whose before image holds only the key */
 };
 
 /* Reused from event to event; every pointer is into the envelope's trees

@@ -79,6 +79,18 @@ is_id(const struct diff *d, const char *name)
 	return 0;
 }
 
+static int is_id(const struct diff *d, const char *name);
+
+/* Whether every column of the image is an id column. */
+static int
+only_ids(const struct diff *d, const cJSON *image)
+{
+	for (const cJSON *c = image ? image->child : NULL; c != NULL; c = c->next)
+		if (!is_id(d, c->string))
+			return 0;
+	return 1;
+}
+
 static const cJSON *
 member(const cJSON *obj, const char *name)
 {
@@ -100,8 +112,12 @@ track(struct diff *d, const struct envelope *env, const struct options *o, const
 			old = b;
 	}
 	if (a == NULL && b == NULL) {
-		d->missing[d->nmissing++] = name;
-		return;
+		if (!(d->notes & DIFF_NOTE_KEY_ONLY)) {
+			d->missing[d->nmissing++] = name;
+			return;
+		}
+		/* A delete that carries only the key: the row is gone and its
+		 * old value unknown, which is still a row of the change log. */
 	}
 	if (diff_is_unavailable(d, new, o->unavailable)) {
 		/* Unchanged and not sent (TOASTed): no change to report. */
@@ -149,6 +165,8 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 
 	if (env->op == 'u' && env->before == NULL)
 		d->notes |= DIFF_NOTE_NO_BEFORE;
+	if (env->op == 'd' && only_ids(d, env->before))
+		d->notes |= DIFF_NOTE_KEY_ONLY; /* REPLICA IDENTITY DEFAULT */
 
 	if (o->fields.n > 0) {
 		for (size_t i = 0; i < o->fields.n; i++)

@@ -116,6 +116,17 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 			    "printed as NULL (run ALTER TABLE %s REPLICA IDENTITY FULL)",
 			    named ? t : "the table", named ? t : "<table>");
 	}
+	if (d->notes & DIFF_NOTE_KEY_ONLY) {
+		char t[256];
+		int named = pivot_table_name(env, t, sizeof t) > 0;
+		if (once_first(&r->warned, "keyonly", t))
+			diag_warn(&r->diag, lineno,
+			    "delete from %s carries only the key: old values are unknown%s "
+			    "(run ALTER TABLE %s REPLICA IDENTITY FULL)",
+			    named ? t : "the table",
+			    r->o->fields.n > 0 ? " and printed as NULL" : ", no rows without --fields",
+			    named ? t : "<table>");
+	}
 	for (size_t i = 0; i < d->nunavailable; i++)
 		if (once_first(&r->warned, "unavailable", d->unavailable[i]))
 			diag_warn(&r->diag, lineno,
