@@ -7,6 +7,7 @@
 #include "jsonarena.h"
 #include "jsonval.h"
 #include "schemacache.h"
+#include "utf8.h"
 
 const char *const envelope_skip_names[SKIP_KINDS] = {
 	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message", "schema change",
@@ -470,6 +471,11 @@ envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const ch
 	const char *nul = memchr(line, '\0', len);
 	if (nul != NULL) {
 		reject(env, "NUL byte at column %zu", (size_t)(nul - line) + 1);
+		return;
+	}
+	size_t bad = utf8_invalid_at(line, len);
+	if (bad > 0) {
+		reject(env, "invalid UTF-8 at column %zu", bad);
 		return;
 	}
 	size_t esc = escaped_nul(line, len);

@@ -18,6 +18,7 @@ main(void)
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, timefmt_suite());
+	srunner_add_suite(sr, utf8_suite());
 	srunner_add_suite(sr, writer_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
