@@ -184,7 +184,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 	o->max_line_bytes = 64 * 1024 * 1024;
 	err[0] = '\0';
 
-	if (source_date_epoch != NULL) {
+	if (source_date_epoch != NULL && source_date_epoch[0] != '\0') { /* empty: unset */
 		char *end;
 		errno = 0;
 		long long v = strtoll(source_date_epoch, &end, 10);
