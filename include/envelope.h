@@ -13,7 +13,9 @@ struct schema_entry;
  * A line is auto-detected as: a JsonConverter value with schemas enabled
  * ({"schema":...,"payload":...}) or disabled (the bare payload), a
  * key<TAB>value line as printed by kafka-console-consumer or kcat -K'\t', or
- * a kcat -J record ({"topic":...,"key":...,"payload":"<json text>"}). The
+ * a kcat -J record ({"topic":...,"key":...,"payload":"<json text>"}), or
+ * Debezium's CloudEvents form ({"specversion":...,"iodebeziumop":...,
+ * "data":...}), whose iodebezium* attributes stand in for "source". The
  * record value is then a change event (ops c, r, u, d), a record that is
  * skipped and counted (tombstones, heartbeats, transaction metadata,
  * truncate and logical-message events, console banner lines), or rejected
@@ -54,7 +56,7 @@ struct envelope {
 	int has_ts;
 	int64_t ts_ms;           /* source commit time, else envelope ts_ms */
 
-	cJSON *trees[3];
+	cJSON *trees[4];
 	struct schema_cache *cache;         /* may be NULL */
 	struct schema_entry *schema_entry;  /* the cached schema, when used */
 };

@@ -47,7 +47,7 @@ keep(struct envelope *env, cJSON *tree)
 			return tree;
 		}
 	}
-	cJSON_Delete(tree); /* cannot happen: at most three trees per line */
+	cJSON_Delete(tree); /* cannot happen: at most four trees per line */
 	return NULL;
 }
 
@@ -157,12 +157,67 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 
 static void classify_payload(struct envelope *env, const cJSON *payload);
 
+/* Debezium's CloudEventsConverter (structured mode, JSON): the event's
+ * "data" holds before/after (possibly schema-wrapped), and the source block
+ * is spread over "iodebezium*" attributes. An equivalent payload is built
+ * from references, so the rest of the pipeline sees a plain envelope. */
+static int
+classify_cloudevent(struct envelope *env, const cJSON *doc)
+{
+	const cJSON *op = member(doc, "iodebeziumop");
+	const cJSON *data = member(doc, "data");
+	if (member(doc, "specversion") == NULL || op == NULL || data == NULL)
+		return 0;
+	const cJSON *p = member(data, "payload");
+	if (cJSON_IsObject(p) && member(data, "schema") != NULL) {
+		if (cJSON_IsObject(member(data, "schema")))
+			env->schema = member(data, "schema");
+		data = p;
+	}
+	cJSON *payload = cJSON_CreateObject();
+	cJSON *source = cJSON_CreateObject();
+	if (payload == NULL || source == NULL) {
+		cJSON_Delete(payload);
+		cJSON_Delete(source);
+		reject(env, "out of memory");
+		return 1;
+	}
+	keep(env, payload);
+	static const char prefix[] = "iodebezium";
+	for (const cJSON *c = doc->child; c != NULL; c = c->next) {
+		if (c->string == NULL || strncmp(c->string, prefix, sizeof prefix - 1) != 0 || c == op)
+			continue;
+		const char *name = c->string + sizeof prefix - 1;
+		/* CloudEvents attribute names are lowercase letters only. */
+		if (strcmp(name, "tsms") == 0)
+			name = "ts_ms";
+		else if (strcmp(name, "tsus") == 0)
+			name = "ts_us";
+		else if (strcmp(name, "tsns") == 0)
+			name = "ts_ns";
+		else if (strcmp(name, "txid") == 0)
+			name = "txId";
+		cJSON_AddItemReferenceToObject(source, name, (cJSON *)c);
+	}
+	cJSON_AddItemToObject(payload, "source", source);
+	cJSON_AddItemReferenceToObject(payload, "op", (cJSON *)op);
+	const cJSON *before = member(data, "before"), *after = member(data, "after");
+	if (before != NULL)
+		cJSON_AddItemReferenceToObject(payload, "before", (cJSON *)before);
+	if (after != NULL)
+		cJSON_AddItemReferenceToObject(payload, "after", (cJSON *)after);
+	classify_payload(env, payload);
+	return 1;
+}
+
 /* Classifies a record value that is a JSON object: either the JsonConverter
  * wrapper {"schema":...,"payload":...} or the payload itself. */
 static void
 classify_event(struct envelope *env, const cJSON *doc)
 {
 	const cJSON *p = member(doc, "payload");
+	if (p == NULL && classify_cloudevent(env, doc))
+		return;
 	if (p == NULL || member(doc, "op") != NULL) {
 		classify_payload(env, doc);
 		return;
