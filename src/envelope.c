@@ -364,7 +364,8 @@ classify_fast(struct envelope *env, const char *text, size_t len)
 	struct schema_entry *e = schema_cache_match(env->cache, s, rest);
 	if (e == NULL) {
 		size_t slen = json_value_extent(s, rest);
-		if (slen == 0 || slen + ni > rest || memcmp(s + slen, payload_infix, ni) != 0)
+		if (slen == 0 || slen + ni > rest || memcmp(s + slen, payload_infix, ni) != 0 ||
+		    utf8_invalid_at(s, slen) != 0)
 			return 0;
 		e = schema_cache_add(env->cache, s, slen);
 		if (e == NULL)
@@ -374,7 +375,7 @@ classify_fast(struct envelope *env, const char *text, size_t len)
 		return 0;
 	const char *p = s + e->len + ni;
 	size_t plen = (size_t)(text + len - p);
-	if (plen == 0 || p[0] != '{')
+	if (plen == 0 || p[0] != '{' || utf8_invalid_at(p, plen) != 0)
 		return 0;
 	size_t end;
 	cJSON *payload = jsonval_parse_prefix(p, plen, &end);
@@ -528,20 +529,23 @@ envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const ch
 		reject(env, "NUL byte at column %zu", (size_t)(nul - line) + 1);
 		return;
 	}
-	size_t bad = utf8_invalid_at(line, len);
-	if (bad > 0) {
-		reject(env, "invalid UTF-8 at column %zu", bad);
-		return;
-	}
 	size_t esc = escaped_nul(line, len);
 	if (esc > 0) {
 		/* cJSON would cut the string there and lose the rest. */
 		reject(env, "escaped NUL (\\u0000) in a string at column %zu, which cannot be kept", esc);
 		return;
 	}
+	/* The fast path checks the UTF-8 of what it did not take from the
+	 * schema cache (cached schemas were checked once); anything else is
+	 * checked here, whole. */
+	if (line[i] == '{' && classify_fast(env, line + i, len - i))
+		return;
+	size_t bad = utf8_invalid_at(line, len);
+	if (bad > 0) {
+		reject(env, "invalid UTF-8 at column %zu", bad);
+		return;
+	}
 	if (line[i] == '{') {
-		if (classify_fast(env, line + i, len - i))
-			return;
 		size_t end;
 		cJSON *doc = jsonval_parse_prefix(line + i, len - i, &end);
 		if (doc == NULL) {
