@@ -103,30 +103,30 @@ on_idle(void *ctx)
 	}
 }
 
+/* The REPLICA IDENTITY warnings, once per table: "<op> <table> <lack>:
+ * old values are unknown<effect> (run ALTER TABLE ...)". */
+static void
+warn_identity(struct run *r, const struct envelope *env, unsigned long lineno, const char *op,
+    const char *lack, const char *effect)
+{
+	char t[256];
+	int named = pivot_table_name(env, t, sizeof t) > 0;
+	if (once_first(&r->warned, op, t))
+		diag_warn(&r->diag, lineno,
+		    "%s %s %s: old values are unknown%s (run ALTER TABLE %s REPLICA IDENTITY FULL)", op,
+		    named ? t : "the table", lack, effect, named ? t : "<table>");
+}
+
 static void
 warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 {
 	const struct diff *d = &r->pivot.diff;
-	if (d->notes & DIFF_NOTE_NO_BEFORE) {
-		char t[256];
-		int named = pivot_table_name(env, t, sizeof t) > 0;
-		if (once_first(&r->warned, "nobefore", t))
-			diag_warn(&r->diag, lineno,
-			    "update of %s without a before image: old values are unknown and "
-			    "printed as NULL (run ALTER TABLE %s REPLICA IDENTITY FULL)",
-			    named ? t : "the table", named ? t : "<table>");
-	}
-	if (d->notes & DIFF_NOTE_KEY_ONLY) {
-		char t[256];
-		int named = pivot_table_name(env, t, sizeof t) > 0;
-		if (once_first(&r->warned, "keyonly", t))
-			diag_warn(&r->diag, lineno,
-			    "delete from %s carries only the key: old values are unknown%s "
-			    "(run ALTER TABLE %s REPLICA IDENTITY FULL)",
-			    named ? t : "the table",
-			    r->o->fields.n > 0 ? " and printed as NULL" : ", no rows without --fields",
-			    named ? t : "<table>");
-	}
+	if (d->notes & DIFF_NOTE_NO_BEFORE)
+		warn_identity(r, env, lineno, "update of", "without a before image",
+		    " and printed as NULL");
+	if (d->notes & DIFF_NOTE_KEY_ONLY)
+		warn_identity(r, env, lineno, "delete from", "carries only the key",
+		    r->o->fields.n > 0 ? " and printed as NULL" : ", no rows without --fields");
 	for (size_t i = 0; i < d->nunavailable; i++)
 		if (once_first(&r->warned, "unavailable", d->unavailable[i]))
 			diag_warn(&r->diag, lineno,
