@@ -19,7 +19,8 @@ struct diag {
 
 void diag_init(struct diag *d, FILE *err, FILE *dead_letter);
 
-/* A rejected input line: message, counter, and dead-letter copy. */
+/* A rejected input line: message, counter, and dead-letter copy (none
+ * when line is NULL: an over-long line was never kept). */
 void diag_reject(struct diag *d, unsigned long lineno, const char *line, size_t len,
     const char *reason);
 

@@ -34,7 +34,7 @@ diag_reject(struct diag *d, unsigned long lineno, const char *line, size_t len, 
 	fprintf(d->err, "cdcpivot: %s:%lu: ", d->input, lineno);
 	put_clean(d->err, reason);
 	putc('\n', d->err);
-	if (d->dead_letter != NULL && !d->dead_letter_failed) {
+	if (line != NULL && d->dead_letter != NULL && !d->dead_letter_failed) {
 		/* Whole line or nothing would need a rename dance; a line is
 		 * written in one fwrite and flushed so an operator can
 		 * replay the file while we run. */

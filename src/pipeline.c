@@ -164,7 +164,7 @@ handle_line(struct run *r, const struct line *ln)
 		char why[96];
 		snprintf(why, sizeof why, "line longer than --max-line-bytes (%zu bytes), skipped unread",
 		    r->o->max_line_bytes);
-		diag_reject(&r->diag, ln->no, "", 0, why);
+		diag_reject(&r->diag, ln->no, NULL, 0, why); /* nothing left to keep */
 		return r->o->strict ? -1 : 0;
 	}
 	struct envelope env;
@@ -221,9 +221,8 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 		}
 		if (handle_line(r, &ln) < 0)
 			rc = -1;
-		int wrc = r->o->unbuffered ? (output_commit(&r->out), output_flush(&r->out))
-		                           : output_commit(&r->out);
-		if (wrc < 0 || rc < 0) {
+		/* With -u, flush_at is 1: every commit writes. */
+		if (output_commit(&r->out) < 0 || rc < 0) {
 			rc = -1;
 			break;
 		}
@@ -239,24 +238,25 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	struct run r;
 	memset(&r, 0, sizeof r);
 	r.o = o;
+	diag_init(&r.diag, err, NULL);
 	FILE *dead = NULL;
 	if (o->dead_letter != NULL) {
 		dead = fopen(o->dead_letter, "a");
 		if (dead == NULL) {
-			fprintf(err, "cdcpivot: %s: %s\n", o->dead_letter, strerror(errno));
+			diag_error(&r.diag, "%s: %s", o->dead_letter, strerror(errno));
 			return EXIT_FATAL;
 		}
+		r.diag.dead_letter = dead;
 	}
 	if (o->output != NULL) {
 		out_fd = open(o->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		if (out_fd < 0) {
-			fprintf(err, "cdcpivot: %s: %s\n", o->output, strerror(errno));
+			diag_error(&r.diag, "%s: %s", o->output, strerror(errno));
 			if (dead != NULL)
 				fclose(dead);
 			return EXIT_FATAL;
 		}
 	}
-	diag_init(&r.diag, err, dead);
 	output_init(&r.out, out_fd, o->unbuffered ? 1 : FLUSH_AT);
 	r.out.sync = o->fsync;
 	if (o->dedup > 0)

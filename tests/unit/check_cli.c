@@ -240,7 +240,10 @@ END_TEST
 
 START_TEST(max_line_bytes_rejects_unread)
 {
-	static const char *const argv[] = {"--max-line-bytes", "1K", NULL};
+	make_tmpdir();
+	char dl[128];
+	snprintf(dl, sizeof dl, "%s/dead.txt", tmpdir);
+	const char *argv[] = {"--max-line-bytes", "1K", "--dead-letter", dl, NULL};
 	size_t big = 5000;
 	char *in = malloc(big + 2 * sizeof insert_line);
 	strcpy(in, insert_line);
@@ -254,8 +257,14 @@ START_TEST(max_line_bytes_rejects_unread)
 	const struct expect_diag want[] = {{2, "longer than --max-line-bytes (1024 bytes)"}};
 	expect_diags(r.err, "<stdin>", want, 1);
 	ck_assert_ptr_nonnull(strstr(r.err, "summary: 2 events, 2 rows"));
+	/* The over-long line was never kept: nothing, not even an empty
+	 * line, goes to the dead-letter file. */
+	char *dead = read_file(dl, NULL);
+	ck_assert_str_eq(dead, "");
+	free(dead);
 	free(in);
 	run_free(&r);
+	remove_tmpdir();
 }
 END_TEST
 
