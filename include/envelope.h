@@ -56,7 +56,7 @@ struct envelope {
 	int has_ts;
 	int64_t ts_ms;           /* source commit time, else envelope ts_ms */
 
-	cJSON *trees[4];
+	cJSON *trees[6];
 	struct schema_cache *cache;         /* may be NULL */
 	struct schema_entry *schema_entry;  /* the cached schema, when used */
 };

@@ -146,6 +146,8 @@ pivot_table_name(const struct envelope *env, char *out, size_t n)
 	const char *schema = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "schema"));
 	const char *db = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "db"));
 	const char *table = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "table"));
+	if (table == NULL) /* MongoDB names a collection */
+		table = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "collection"));
 	int k;
 	if (table == NULL || table[0] == '\0')
 		k = snprintf(out, n, "%s", "");
