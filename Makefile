@@ -14,7 +14,7 @@ override CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-p
 	-Wmissing-prototypes -Wformat=2 $(CFLAGS)
 override CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCDCPIVOT_VERSION='"$(VERSION)"' \
 	$(shell $(PKG_CONFIG) --cflags libcjson)
-CJSON_LIBS := $(shell $(PKG_CONFIG) --libs libcjson)
+CJSON_LIBS := $(shell $(PKG_CONFIG) --libs libcjson) -lm
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 

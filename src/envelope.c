@@ -15,6 +15,8 @@ const char *const envelope_skip_names[SKIP_KINDS] = {
 	"duplicate",
 };
 
+static void reject(struct envelope *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 reject(struct envelope *env, const char *fmt, ...)
 {
