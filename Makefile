@@ -49,7 +49,12 @@ $(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
 unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
 	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C $(BUILD)/check_cdcpivot
 
-check: unit asan valgrind man-lint install-test fuzz
+check: unit asan valgrind clang-O0 man-lint install-test fuzz
+
+# The other compiler, unoptimised: catches warnings gcc misses and link
+# dependencies that -O2 builtins hide.
+clang-O0:
+	$(MAKE) BUILD=build/clang-O0 CC=clang CFLAGS='-O0 -g' unit
 
 # The same runner and binary built with AddressSanitizer and UBSan.
 asan:
@@ -118,5 +123,5 @@ format:
 clean:
 	rm -rf build cdcpivot
 
-.PHONY: all unit check asan valgrind man-lint install-test install uninstall golden-update \
+.PHONY: all unit check asan valgrind clang-O0 man-lint install-test install uninstall golden-update \
 	format clean e2e bench fuzz
