@@ -117,11 +117,11 @@ namelist_free(struct namelist *l)
 }
 
 /* Splits "a,b , c" into names; rejects empty names and duplicates. */
+/* Appends the names of arg to l (a repeated --table accumulates; callers
+ * that replace free l first). */
 static int
 namelist_parse(struct namelist *l, const char *arg, const char *opt, char *err, size_t errlen)
 {
-	if (strcmp(opt, "--table") != 0) /* --table accumulates; others replace */
-		namelist_free(l);
 	const char *p = arg;
 	for (;;) {
 		const char *comma = strchr(p, ',');
@@ -223,6 +223,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			o->fsync = 1;
 			break;
 		case OPT_META:
+			namelist_free(&o->meta); /* the last --meta wins */
 			if (namelist_parse(&o->meta, optarg, "--meta", err, errlen) < 0)
 				return OPTIONS_USAGE_ERROR;
 			for (size_t i = 0; i < o->meta.n; i++) {
@@ -254,6 +255,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			o->dead_letter = optarg;
 			break;
 		case OPT_FIELDS:
+			namelist_free(&o->fields); /* the last --fields wins */
 			if (namelist_parse(&o->fields, optarg, "--fields", err, errlen) < 0)
 				return OPTIONS_USAGE_ERROR;
 			break;
@@ -276,6 +278,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			o->header = 1;
 			break;
 		case OPT_ID:
+			namelist_free(&o->ids); /* the last --id wins */
 			if (namelist_parse(&o->ids, optarg, "--id", err, errlen) < 0)
 				return OPTIONS_USAGE_ERROR;
 			break;

@@ -138,6 +138,27 @@ cell_is(const struct table *t, const struct dcell *c, const char *s, size_t n)
 
 /* RFC 4180: a field is either quoted ("" for a quote inside) or holds none
  * of , " CR LF. An unquoted empty field is NULL. Every record ends in LF. */
+/* Reads a quoted field whose opening quote is already consumed, with the
+ * quote doubled inside (CSV and SQL alike), into t's bytes. Returns the
+ * position after the closing quote. */
+static const char *
+read_quoted(const char *p, const char *end, char q, struct table *t, const char *what,
+    const struct buf *out)
+{
+	for (;;) {
+		CHECK(p < end, what, out);
+		if (*p == q) {
+			if (p + 1 < end && p[1] == q) {
+				buf_putc(&t->bytes, q);
+				p += 2;
+				continue;
+			}
+			return p + 1;
+		}
+		buf_putc(&t->bytes, *p++);
+	}
+}
+
 static void
 decode_csv(const struct buf *out, struct table *t)
 {
@@ -148,20 +169,7 @@ decode_csv(const struct buf *out, struct table *t)
 			struct dcell *c;
 			if (p < end && *p == '"') {
 				c = table_cell(t, 0);
-				p++;
-				for (;;) {
-					CHECK(p < end, "csv: unterminated quoted field", out);
-					if (*p == '"') {
-						if (p + 1 < end && p[1] == '"') {
-							buf_putc(&t->bytes, '"');
-							p += 2;
-							continue;
-						}
-						p++;
-						break;
-					}
-					buf_putc(&t->bytes, *p++);
-				}
+				p = read_quoted(p + 1, end, '"', t, "csv: unterminated quoted field", out);
 				c = &t->cells[t->n - 1];
 				c->len = t->bytes.len - c->off;
 				/* Quoting is used when needed, never otherwise,
@@ -342,19 +350,7 @@ decode_sql(const struct buf *out, struct table *t, struct buf *names_b)
 			} else {
 				p = expect(p, end, "'", out);
 				struct dcell *c = table_cell(t, 0);
-				for (;;) {
-					CHECK(p < end, "sql: unterminated literal", out);
-					if (*p == '\'') {
-						if (p + 1 < end && p[1] == '\'') {
-							buf_putc(&t->bytes, '\'');
-							p += 2;
-							continue;
-						}
-						p++;
-						break;
-					}
-					buf_putc(&t->bytes, *p++);
-				}
+				p = read_quoted(p, end, '\'', t, "sql: unterminated literal", out);
 				c = &t->cells[t->n - 1];
 				c->len = t->bytes.len - c->off;
 			}
