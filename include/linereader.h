@@ -22,7 +22,10 @@ struct line {
 	int no_newline;      /* last line of the input, not terminated by "\n" */
 };
 
-/* Called with ctx just before the reader blocks waiting for input. */
+/* Called with ctx just before the reader blocks waiting for input, and
+ * before it grows its buffer for a line longer than it holds: the caller
+ * writes what it has, so neither a pause nor running out of memory on a
+ * huge line keeps rows of earlier lines from their reader. */
 typedef void linereader_idle_fn(void *ctx);
 
 enum linereader_status {
@@ -42,7 +45,10 @@ void linereader_on_idle(struct linereader *lr, linereader_idle_fn *fn, void *ctx
 /* The signal mask in force while the reader waits for input. A caller that
  * blocks its stop signals everywhere else and unblocks them here gets
  * LINEREADER_INTR for a signal at any time, without the race between
- * checking a flag and starting a blocking read. The mask must outlive the
+ * checking a flag and starting a blocking read. Input that never makes the
+ * reader wait (a regular file, a pipe that is always full) has a signal
+ * that the mask lets in delivered before each read(2) instead, so a stop
+ * is seen within one READ_CHUNK of input. The mask must outlive the
  * reader. NULL (the default) leaves the mask alone. */
 void linereader_wait_mask(struct linereader *lr, const sigset_t *mask);
 enum linereader_status linereader_next(struct linereader *lr, struct line *out);

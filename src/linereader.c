@@ -79,6 +79,8 @@ make_room(struct linereader *lr)
 	}
 	if (lr->cap - lr->end >= READ_CHUNK / 4)
 		return;
+	if (lr->idle != NULL)
+		lr->idle(lr->idle_ctx);
 	size_t cap = lr->cap * 2;
 	lr->buf = xrealloc(lr->buf, cap);
 	lr->cap = cap;
@@ -106,9 +108,28 @@ wait_readable(struct linereader *lr, const struct timespec *timeout)
 	return r > 0;
 }
 
+/* Whether a signal that the wait mask lets in is pending. Input that is
+ * always ready (a regular file, a full pipe) never makes the reader wait,
+ * so such a signal is let in here, once per read, instead. */
+static int
+deliver_pending(const struct linereader *lr)
+{
+	sigset_t pend, old;
+	if (lr->wait_mask == NULL || sigpending(&pend) < 0)
+		return 0;
+	int any = 0;
+	for (int s = 1; s <= 64 && !any; s++)
+		any = sigismember(&pend, s) == 1 && sigismember(lr->wait_mask, s) == 0;
+	if (any && sigprocmask(SIG_SETMASK, lr->wait_mask, &old) == 0)
+		sigprocmask(SIG_SETMASK, &old, NULL); /* the handler ran in between */
+	return any;
+}
+
 static enum linereader_status
 fill(struct linereader *lr)
 {
+	if (deliver_pending(lr))
+		return LINEREADER_INTR;
 	if ((lr->idle != NULL || lr->wait_mask != NULL) && lr->fd < FD_SETSIZE) {
 		static const struct timespec now = {0, 0};
 		int r = wait_readable(lr, &now);

@@ -25,8 +25,11 @@ on_stop_signal(int sig)
 
 /* SIGINT/SIGTERM end the run after the event in hand. They stay blocked
  * while an event is handled and are let in only while the reader waits for
- * input (wait_mask), so no event is ever cut short. SIGPIPE keeps its
- * default: when the reader goes away, we stop quietly. */
+ * input or before it reads more, and while the output waits for its reader
+ * (wait_mask), so no event is ever cut short. SIGPIPE keeps its default:
+ * when the reader goes away, we stop quietly. SIGXFSZ is ignored, so a
+ * file size limit makes write(2) fail with EFBIG, which the output undoes
+ * back to a whole event, instead of killing the process mid-row. */
 static void
 install_signals(sigset_t *wait_mask)
 {
@@ -36,6 +39,7 @@ install_signals(sigset_t *wait_mask)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

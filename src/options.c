@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "columns.h"
 
 const char options_synopsis[] =
     "usage: cdcpivot [-hquV] [--bytes base64|hex] [--dead-letter file] [--ddl]\n"
@@ -116,11 +117,12 @@ namelist_free(struct namelist *l)
 	l->n = 0;
 }
 
-/* Splits "a,b , c" into names; rejects empty names and duplicates. */
-/* Appends the names of arg to l (a repeated --table accumulates; callers
- * that replace free l first). */
+/* Splits "a,b , c" into names and appends them to l (a repeated --table
+ * accumulates; callers that replace free l first); rejects empty names and
+ * duplicates. what names an entry in messages ("column", "pattern"). */
 static int
-namelist_parse(struct namelist *l, const char *arg, const char *opt, char *err, size_t errlen)
+namelist_parse(struct namelist *l, const char *arg, const char *opt, const char *what, char *err,
+    size_t errlen)
 {
 	const char *p = arg;
 	for (;;) {
@@ -133,12 +135,12 @@ namelist_parse(struct namelist *l, const char *arg, const char *opt, char *err, 
 		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 			n--;
 		if (n == 0) {
-			snprintf(err, errlen, "%s: empty column name in '%s'", opt, arg);
+			snprintf(err, errlen, "%s: empty %s in '%s'", opt, what, arg);
 			return -1;
 		}
 		for (size_t i = 0; i < l->n; i++) {
 			if (strlen(l->names[i]) == n && memcmp(l->names[i], p, n) == 0) {
-				snprintf(err, errlen, "%s: column '%.*s' named twice", opt, (int)n, p);
+				snprintf(err, errlen, "%s: '%.*s' given twice", opt, (int)n, p);
 				return -1;
 			}
 		}
@@ -172,6 +174,8 @@ parse_size(const char *s, size_t *out)
 	*out = (size_t)(v * mul);
 	return 0;
 }
+
+static int check_combinations(const struct options *o, char *err, size_t errlen);
 
 enum options_action
 options_parse(int argc, char **argv, const char *source_date_epoch, struct options *o,
@@ -224,7 +228,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			break;
 		case OPT_META:
 			namelist_free(&o->meta); /* the last --meta wins */
-			if (namelist_parse(&o->meta, optarg, "--meta", err, errlen) < 0)
+			if (namelist_parse(&o->meta, optarg, "--meta", "column name", err, errlen) < 0)
 				return OPTIONS_USAGE_ERROR;
 			for (size_t i = 0; i < o->meta.n; i++) {
 				size_t k = 0;
@@ -242,7 +246,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			o->output = optarg;
 			break;
 		case OPT_TABLE:
-			if (namelist_parse(&o->tables, optarg, "--table", err, errlen) < 0)
+			if (namelist_parse(&o->tables, optarg, "--table", "pattern", err, errlen) < 0)
 				return OPTIONS_USAGE_ERROR;
 			break;
 		case OPT_UPSERT:
@@ -256,7 +260,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			break;
 		case OPT_FIELDS:
 			namelist_free(&o->fields); /* the last --fields wins */
-			if (namelist_parse(&o->fields, optarg, "--fields", err, errlen) < 0)
+			if (namelist_parse(&o->fields, optarg, "--fields", "column name", err, errlen) < 0)
 				return OPTIONS_USAGE_ERROR;
 			break;
 		case OPT_FORMAT:
@@ -279,7 +283,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			break;
 		case OPT_ID:
 			namelist_free(&o->ids); /* the last --id wins */
-			if (namelist_parse(&o->ids, optarg, "--id", err, errlen) < 0)
+			if (namelist_parse(&o->ids, optarg, "--id", "column name", err, errlen) < 0)
 				return OPTIONS_USAGE_ERROR;
 			break;
 		case OPT_MAX_LINE:
@@ -302,6 +306,11 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			o->strict = 1;
 			break;
 		case OPT_UNAVAILABLE:
+			if (optarg[0] == '\0') {
+				/* Every change to an empty string would look TOASTed. */
+				snprintf(err, errlen, "--unavailable-value: empty placeholder");
+				return OPTIONS_USAGE_ERROR;
+			}
 			o->unavailable = optarg;
 			break;
 		case OPT_UNCHANGED:
@@ -333,34 +342,95 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			return OPTIONS_USAGE_ERROR;
 		}
 	}
+	if (check_combinations(o, err, errlen) < 0)
+		return OPTIONS_USAGE_ERROR;
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	return OPTIONS_RUN;
+}
+
+static int
+in_list(const struct namelist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Output columns must have distinct names: a header, a JSON object or a
+ * CREATE TABLE with one name twice cannot be read back. */
+static int
+check_column_names(const struct options *o, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < o->ids.n; i++) {
+		const char *id = o->ids.names[i];
+		const char *clash = NULL;
+		for (size_t k = 0; k < COLUMNS_TAIL && clash == NULL; k++)
+			if (strcmp(id, columns_tail_names[k]) == 0)
+				clash = "a column cdcpivot adds";
+		if (clash == NULL && in_list(&o->meta, id))
+			clash = "a --meta column";
+		if (clash == NULL && o->with_table && strcmp(id, columns_table_name) == 0)
+			clash = "the --with-table column";
+		if (clash != NULL) {
+			snprintf(err, errlen, "--id: column '%s' has the name of %s", id, clash);
+			return -1;
+		}
+	}
+	if (o->with_table && in_list(&o->meta, columns_table_name)) {
+		snprintf(err, errlen, "--meta: column 'table' has the name of the --with-table column");
+		return -1;
+	}
+	return 0;
+}
+
+/* --upsert's conflict key must identify one change of one field, so the
+ * rows need the change's position: without it, a second change of a
+ * field would be taken for a replay of the first and dropped. */
+static int
+check_upsert(const struct options *o, char *err, size_t errlen)
+{
+	if (!o->upsert || in_list(&o->meta, "lsn") ||
+	    (in_list(&o->meta, "topic") && in_list(&o->meta, "partition") && in_list(&o->meta, "offset")))
+		return 0;
+	snprintf(err, errlen,
+	    "--upsert needs the position of each change in --meta: lsn (PostgreSQL), or topic,partition,offset (kcat -J)");
+	return -1;
+}
+
+/* Rules between options, checked once every option is known. */
+static int
+check_combinations(const struct options *o, char *err, size_t errlen)
+{
 	for (size_t i = 0; i < o->fields.n; i++) {
 		for (size_t j = 0; j < o->ids.n; j++) {
 			if (strcmp(o->fields.names[i], o->ids.names[j]) == 0) {
 				snprintf(err, errlen, "column '%s' is both in --id and in --fields",
 				    o->fields.names[i]);
-				return OPTIONS_USAGE_ERROR;
+				return -1;
 			}
 		}
 	}
+	if (check_column_names(o, err, errlen) < 0)
+		return -1;
 	if ((o->upsert || o->ddl) && o->format != FORMAT_SQL) {
 		snprintf(err, errlen, "%s applies to --format sql only", o->upsert ? "--upsert" : "--ddl");
-		return OPTIONS_USAGE_ERROR;
+		return -1;
 	}
 	if (o->ddl && o->ids.n == 0) {
 		snprintf(err, errlen, "--ddl needs --id, so that the table's columns are known");
-		return OPTIONS_USAGE_ERROR;
+		return -1;
 	}
 	if (o->fsync && o->output == NULL) {
 		snprintf(err, errlen, "--fsync needs --output");
-		return OPTIONS_USAGE_ERROR;
+		return -1;
 	}
 	if (o->header && (o->format == FORMAT_JSONL || o->format == FORMAT_SQL)) {
 		snprintf(err, errlen, "--header applies to csv and tsv only");
-		return OPTIONS_USAGE_ERROR;
+		return -1;
 	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
-	return OPTIONS_RUN;
+	return check_upsert(o, err, errlen);
 }
 
 void

@@ -20,6 +20,7 @@
 
 enum {
 	FLUSH_AT = 256 * 1024,
+	BIG_LINE = 256 * 1024, /* lines longer than this flush earlier rows first */
 	WARN_ONCE_MAX = 256,   /* distinct warnings remembered; bounded memory */
 	SCHEMA_CACHE_SIZE = 16 /* distinct schemas kept: tables in one stream */
 };
@@ -96,6 +97,7 @@ on_idle(void *ctx)
 		for (int k = 0; k < SKIP_KINDS; k++)
 			seen += r->diag.skipped[k];
 		if (seen != r->stats_seen && (r->last_stats == 0 || now.tv_sec > r->last_stats)) {
+			r->diag.rows = r->out.rows_written;
 			diag_summary(&r->diag);
 			r->last_stats = now.tv_sec;
 			r->stats_seen = seen; /* and only when something new was read */
@@ -156,9 +158,10 @@ table_wanted(const struct options *o, const struct envelope *env)
 	return 0;
 }
 
-/* Handles one line. Returns -1 when the run must stop (--strict). */
+/* Handles one line; *rows is how many rows it appended to the output.
+ * Returns -1 when the run must stop (--strict). */
 static int
-handle_line(struct run *r, const struct line *ln)
+handle_line(struct run *r, const struct line *ln, size_t *rows)
 {
 	if (ln->oversize) {
 		char why[96];
@@ -190,7 +193,7 @@ handle_line(struct run *r, const struct line *ln)
 			break;
 		}
 		r->diag.events++;
-		r->diag.rows += pivot_event(&r->pivot, &env, now_ms(r), &r->out.data);
+		*rows = pivot_event(&r->pivot, &env, now_ms(r), &r->out.data);
 		warn_event(r, &env, ln->no);
 		break;
 	}
@@ -219,16 +222,98 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 			r->io_failed = 1;
 			break;
 		}
-		if (handle_line(r, &ln) < 0)
+		/* A long line may need memory in proportion to it: the rows of
+		 * earlier lines go out first, so running out of memory on it
+		 * loses none of them. */
+		if (ln.len > BIG_LINE && output_flush(&r->out) < 0)
 			rc = -1;
+		size_t rows = 0;
+		if (rc == 0 && handle_line(r, &ln, &rows) < 0)
+			rc = -1;
+		if (r->diag.dead_letter_failed)
+			rc = -1; /* a rejected line that cannot be kept: stop now */
 		/* With -u, flush_at is 1: every commit writes. */
-		if (output_commit(&r->out) < 0 || rc < 0) {
+		if (output_commit(&r->out, rows) < 0 || rc < 0) {
 			rc = -1;
 			break;
 		}
 	}
 	linereader_free(lr);
 	return rc;
+}
+
+/* Opens --output FILE for appending and cuts off part of a row that a
+ * killed earlier run may have left at its end. Returns the fd or -1. */
+static int
+open_output(struct run *r, const char *path)
+{
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644); /* read: see output_repair_tail */
+	if (fd < 0) {
+		diag_error(&r->diag, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	long long cut = output_repair_tail(fd);
+	if (cut < 0) {
+		diag_error(&r->diag, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (cut > 0)
+		diag_error(&r->diag,
+		    "%s: warning: removed %lld bytes of an incomplete row at its end (left by a run that was killed)",
+		    path, cut);
+	return fd;
+}
+
+/* Reads every input in turn. */
+static void
+run_inputs(struct run *r, volatile sig_atomic_t *stop, const sigset_t *wait_mask)
+{
+	const struct options *o = r->o;
+	static char *const stdin_only[] = {"-"};
+	char *const *files = o->nfiles > 0 ? o->files : stdin_only;
+	int nfiles = o->nfiles > 0 ? o->nfiles : 1;
+	for (int i = 0; i < nfiles && !*stop; i++) {
+		int fd = 0;
+		if (strcmp(files[i], "-") == 0) {
+			r->diag.input = "<stdin>";
+		} else {
+			r->diag.input = files[i];
+			fd = open(files[i], O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				diag_error(&r->diag, "%s: %s", files[i], strerror(errno));
+				r->io_failed = 1;
+				continue;
+			}
+		}
+		int rc = run_input(r, fd, stop, wait_mask);
+		if (fd != 0)
+			close(fd);
+		if (rc < 0)
+			break;
+	}
+}
+
+/* Writes what is left and says what could not be written. Returns the
+ * exit status so far. */
+static int
+finish_output(struct run *r)
+{
+	int failed = output_flush(&r->out) < 0;
+	unsigned long long lost = output_rows_pending(&r->out);
+	r->diag.rows = r->out.rows_written;
+	if (failed && r->out.error == EPIPE)
+		return EXIT_FATAL;
+	if (failed) {
+		diag_error(&r->diag,
+		    "write error: %s (the output ends after the last whole event; %llu row%s not written)",
+		    strerror(r->out.error), lost, lost == 1 ? "" : "s");
+		return EXIT_FATAL;
+	}
+	if (lost > 0)
+		diag_error(&r->diag, "output blocked when stopped: %llu row%s not written", lost,
+		    lost == 1 ? "" : "s");
+	return EXIT_ALL_HANDLED;
 }
 
 int
@@ -248,16 +333,13 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		}
 		r.diag.dead_letter = dead;
 	}
-	if (o->output != NULL) {
-		out_fd = open(o->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-		if (out_fd < 0) {
-			diag_error(&r.diag, "%s: %s", o->output, strerror(errno));
-			if (dead != NULL)
-				fclose(dead);
-			return EXIT_FATAL;
-		}
+	if (o->output != NULL && (out_fd = open_output(&r, o->output)) < 0) {
+		if (dead != NULL)
+			fclose(dead);
+		return EXIT_FATAL;
 	}
 	output_init(&r.out, out_fd, o->unbuffered ? 1 : FLUSH_AT);
+	output_signals(&r.out, wait_mask, stop);
 	r.out.sync = o->fsync;
 	if (o->dedup > 0)
 		r.dedup = dedup_new(o->dedup);
@@ -265,41 +347,15 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	r.schemas = schema_cache_new(SCHEMA_CACHE_SIZE);
 	jsonarena_init(&r.arena);
 	pivot_begin(&r.pivot, &r.out.data);
-	output_commit(&r.out);
+	output_commit(&r.out, 0);
 
-	static char *const stdin_only[] = {"-"};
-	char *const *files = o->nfiles > 0 ? o->files : stdin_only;
-	int nfiles = o->nfiles > 0 ? o->nfiles : 1;
-	for (int i = 0; i < nfiles && !*stop; i++) {
-		int fd = 0;
-		if (strcmp(files[i], "-") == 0) {
-			r.diag.input = "<stdin>";
-		} else {
-			r.diag.input = files[i];
-			fd = open(files[i], O_RDONLY | O_CLOEXEC);
-			if (fd < 0) {
-				diag_error(&r.diag, "%s: %s", files[i], strerror(errno));
-				r.io_failed = 1;
-				continue;
-			}
-		}
-		int rc = run_input(&r, fd, stop, wait_mask);
-		if (fd != 0)
-			close(fd);
-		if (rc < 0)
-			break;
-	}
+	run_inputs(&r, stop, wait_mask);
 
-	int status = EXIT_ALL_HANDLED;
-	if (output_flush(&r.out) < 0) {
-		if (r.out.error != EPIPE)
-			diag_error(&r.diag, "write error: %s", strerror(r.out.error));
+	int status = finish_output(&r);
+	if (status == EXIT_ALL_HANDLED && (r.io_failed || r.diag.dead_letter_failed))
 		status = EXIT_FATAL;
-	} else if (r.io_failed || r.diag.dead_letter_failed) {
-		status = EXIT_FATAL;
-	} else if (r.diag.rejected > 0) {
+	else if (status == EXIT_ALL_HANDLED && r.diag.rejected > 0)
 		status = EXIT_REJECTED;
-	}
 	if (!o->quiet && !(r.out.error == EPIPE))
 		diag_summary(&r.diag);
 	if (dead != NULL && fclose(dead) == EOF && status != EXIT_FATAL) {

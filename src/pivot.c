@@ -4,21 +4,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "jsonval.h"
 #include "schemacache.h"
 #include "timefmt.h"
 
-static const char *const tail_names[] = {
-	"change_field", "old_value", "new_value", "datetime_created", "datetime_updated",
-	"datetime_deleted", "datetime_inserted", "crud_type",
-};
-enum { NTAIL = sizeof tail_names / sizeof tail_names[0] };
+enum { NTAIL = COLUMNS_TAIL };
 
 /* PostgreSQL types for --ddl, by column role. */
 static const char *const tail_types[NTAIL] = {
 	"text NOT NULL", "text", "text", "timestamp(3)", "timestamp(3)", "timestamp(3)", "timestamp(3)",
 	"text NOT NULL",
 };
+
+/* Whether a --meta column is part of the conflict key: the position that
+ * identifies one change. lsn alone when present, so that a connector
+ * restart that sends the same change again (same lsn, new offset) is a
+ * conflict; else the Kafka position. txid and ts are never unique. */
+static int
+meta_is_key(const struct options *o, const char *name)
+{
+	int has_lsn = 0;
+	for (size_t i = 0; i < o->meta.n; i++)
+		has_lsn |= strcmp(o->meta.names[i], "lsn") == 0;
+	if (has_lsn)
+		return strcmp(name, "lsn") == 0;
+	return strcmp(name, "topic") == 0 || strcmp(name, "partition") == 0 ||
+	    strcmp(name, "offset") == 0;
+}
 
 static const char *
 meta_type(const char *name)
@@ -79,27 +92,29 @@ set_names(struct pivot *p, const char *const *ids, size_t nids)
 	reserve(p, 1 + nids + NTAIL + o->meta.n);
 	if (o->with_table) {
 		p->key[n] = 1;
-		p->names[n++] = "table";
+		p->names[n++] = columns_table_name;
 	}
 	for (size_t i = 0; i < nids; i++) {
 		p->key[n] = 1;
 		p->names[n++] = ids[i];
 	}
 	for (size_t i = 0; i < NTAIL; i++) {
-		p->key[n] = i == 0;
-		p->names[n++] = tail_names[i];
+		p->key[n] = i == COL_CHANGE_FIELD;
+		p->names[n++] = columns_tail_names[i];
 	}
 	for (size_t i = 0; i < o->meta.n; i++) {
-		p->key[n] = 1;
+		p->key[n] = (unsigned char)meta_is_key(o, o->meta.names[i]);
 		p->names[n++] = o->meta.names[i];
 	}
 	p->writer.key = o->upsert ? p->key : NULL;
 	return n;
 }
 
-/* CREATE TABLE for --ddl, with the unique key that --upsert's ON CONFLICT
- * needs. NULLS NOT DISTINCT (PostgreSQL 15) so rows whose id or meta
- * values are NULL are still recognised as the same row. */
+/* CREATE TABLE for --ddl; with --upsert, the unique key that ON CONFLICT
+ * needs: ids, change_field and the change's position, NULLS NOT DISTINCT
+ * (PostgreSQL 15) so that rows whose id values are NULL are still
+ * recognised as the same row. Without --upsert the log may hold the same
+ * row twice (a replay), so there is no key. */
 static void
 write_ddl(struct pivot *p, struct buf *out, size_t n)
 {
@@ -118,11 +133,16 @@ write_ddl(struct pivot *p, struct buf *out, size_t n)
 			buf_puts(out, meta_type(p->names[i]));
 		else
 			buf_puts(out, "text");
-		buf_append(out, ",\n", 2);
+		if (i + 1 < n || o->upsert)
+			buf_putc(out, ',');
+		buf_putc(out, '\n');
 	}
-	buf_puts(out, "    UNIQUE NULLS NOT DISTINCT (");
-	writer_sql_key_list(out, p->names, p->key, n);
-	buf_puts(out, ")\n);\n");
+	if (o->upsert) {
+		buf_puts(out, "    UNIQUE NULLS NOT DISTINCT (");
+		writer_sql_key_list(out, p->names, p->key, n);
+		buf_puts(out, ")\n");
+	}
+	buf_puts(out, ");\n");
 }
 
 void
@@ -302,17 +322,17 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 	for (size_t i = 0; i < d->nids; i++)
 		*c++ = cell_of(&p->scratch, ids[i]);
 	struct cell *t = c;
-	t[3] = env->op == 'c' || env->op == 'r' ? commit : none;
-	t[4] = env->op == 'u' ? commit : none;
-	t[5] = env->op == 'd' ? commit : none;
-	t[6] = (struct cell){p->inserted, p->inserted_len};
-	t[7] = (struct cell){op, 1};
+	t[COL_CREATED] = env->op == 'c' || env->op == 'r' ? commit : none;
+	t[COL_UPDATED] = env->op == 'u' ? commit : none;
+	t[COL_DELETED] = env->op == 'd' ? commit : none;
+	t[COL_INSERTED] = (struct cell){p->inserted, p->inserted_len};
+	t[COL_CRUD_TYPE] = (struct cell){op, 1};
 	for (size_t i = 0; i < o->meta.n; i++)
 		t[NTAIL + i] = cell_of(&p->scratch, meta[i]);
 	for (size_t i = 0; i < d->n; i++) {
-		t[0] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
-		t[1] = cell_of(&p->scratch, olds[i]);
-		t[2] = cell_of(&p->scratch, news[i]);
+		t[COL_CHANGE_FIELD] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
+		t[COL_OLD_VALUE] = cell_of(&p->scratch, olds[i]);
+		t[COL_NEW_VALUE] = cell_of(&p->scratch, news[i]);
 		writer_row(&p->writer, out, p->names, p->cells, ncols);
 	}
 	return d->n;

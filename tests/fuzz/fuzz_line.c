@@ -27,6 +27,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "columns.h"
 #include "envelope.h"
 #include "options.h"
 #include "pivot.h"
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* SOURCE_DATE_EPOCH=1600300000, as in the golden cases. */
 #define NOW_MS INT64_C(1600300000000)
-#define NTAIL 8 /* change_field ... crud_type */
+#define NTAIL COLUMNS_TAIL
 
 static void
 fail(const char *what, const char *detail, const struct buf *out)

@@ -84,11 +84,11 @@ START_TEST(nothing_before_commit_and_flush)
 	output_init(&o, s.wr, 1 << 20);
 	put(&o, "a,b\n");
 	expect_written(&s, NULL, 0);
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	ck_assert_uint_eq(o.committed, 4);
 	expect_written(&s, NULL, 0); /* below flush_at: still buffered */
 	put(&o, "c,d\n");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	expect_written(&s, NULL, 0);
 	ck_assert_int_eq(output_flush(&o), 0);
 	expect_written(&s, "a,b\nc,d\n", 8);
@@ -110,7 +110,7 @@ START_TEST(flush_skips_uncommitted)
 	struct output o;
 	output_init(&o, s.wr, 1 << 20);
 	put(&o, "whole\n");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	put(&o, "part");
 	ck_assert_int_eq(output_flush(&o), 0);
 	expect_written(&s, "whole\n", 6);
@@ -124,7 +124,7 @@ START_TEST(flush_skips_uncommitted)
 	ck_assert_uint_eq(o.data.len, 4);
 
 	put(&o, "ial\n");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	ck_assert_int_eq(output_flush(&o), 0);
 	expect_written(&s, "partial\n", 8);
 	output_free(&o);
@@ -145,7 +145,7 @@ START_TEST(rollback_drops_uncommitted)
 	ck_assert_uint_eq(o.data.len, 0);
 
 	put(&o, "A\n");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	put(&o, "B1\nB2\n");
 	output_rollback(&o);
 	ck_assert_uint_eq(o.data.len, 2);
@@ -154,14 +154,14 @@ START_TEST(rollback_drops_uncommitted)
 	ck_assert_uint_eq(o.data.len, 2);
 
 	put(&o, "C\n");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	ck_assert_int_eq(output_flush(&o), 0);
 	expect_written(&s, "A\nC\n", 4);
 
 	/* After a flush, rollback still only drops the uncommitted tail. */
 	put(&o, "D\n");
 	output_rollback(&o);
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	ck_assert_int_eq(output_flush(&o), 0);
 	expect_written(&s, NULL, 0);
 	output_free(&o);
@@ -191,7 +191,7 @@ START_TEST(flush_at_threshold)
 	output_init(&o, s.wr, threshold_cases[_i].flush_at);
 	for (int k = 0; k < 4 && threshold_cases[_i].events[k] != NULL; k++) {
 		put(&o, threshold_cases[_i].events[k]);
-		ck_assert_int_eq(output_commit(&o), 0);
+		ck_assert_int_eq(output_commit(&o, 1), 0);
 		const char *w = threshold_cases[_i].written[k];
 		expect_written(&s, w, strlen(w));
 	}
@@ -209,13 +209,13 @@ START_TEST(threshold_flush_keeps_later_bytes)
 	struct output o;
 	output_init(&o, s.wr, 3);
 	put(&o, "xyz");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	expect_written(&s, "xyz", 3);
 	put(&o, "pq");
 	expect_written(&s, NULL, 0);
 	output_rollback(&o);
 	put(&o, "rst");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	expect_written(&s, "rst", 3);
 	output_free(&o);
 	sink_close(&s);
@@ -237,7 +237,7 @@ START_TEST(large_output_to_file)
 		int n = snprintf(line, sizeof line, "%d\n", i);
 		buf_append(&o.data, line, (size_t)n);
 		total += (size_t)n;
-		if (output_commit(&o) != 0) /* not ck_assert: slow in a loop */
+		if (output_commit(&o, 1) != 0) /* not ck_assert: slow in a loop */
 			ck_abort_msg("commit %d failed: %s", i, strerror(o.error));
 	}
 	buf_puts(&o.data, "uncommitted\n");
@@ -268,7 +268,7 @@ START_TEST(write_error_sticks)
 	struct output o;
 	output_init(&o, fd, 1 << 20);
 	put(&o, "row\n");
-	ck_assert_int_eq(output_commit(&o), 0); /* below flush_at: no write yet */
+	ck_assert_int_eq(output_commit(&o, 1), 0); /* below flush_at: no write yet */
 	ck_assert_int_eq(o.error, 0);
 	ck_assert_int_eq(output_flush(&o), -1);
 	ck_assert_int_eq(o.error, ENOSPC);
@@ -276,7 +276,7 @@ START_TEST(write_error_sticks)
 	/* Every later call fails, with the first error kept. */
 	ck_assert_int_eq(output_flush(&o), -1);
 	put(&o, "more\n");
-	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(output_commit(&o, 1), -1);
 	ck_assert_int_eq(output_flush(&o), -1);
 	output_rollback(&o);
 	ck_assert_int_eq(output_flush(&o), -1);
@@ -295,7 +295,7 @@ START_TEST(write_error_stops_all_writes)
 	struct output o;
 	output_init(&o, fd, 0);
 	put(&o, "lost\n");
-	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(output_commit(&o, 1), -1);
 	ck_assert_int_eq(o.error, ENOSPC);
 
 	struct sink s;
@@ -303,7 +303,7 @@ START_TEST(write_error_stops_all_writes)
 	o.fd = s.wr;
 	ck_assert_int_eq(output_flush(&o), -1);
 	put(&o, "later\n");
-	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(output_commit(&o, 1), -1);
 	ck_assert_int_eq(output_flush(&o), -1);
 	expect_written(&s, NULL, 0);
 	ck_assert_int_eq(o.error, ENOSPC);
@@ -321,13 +321,13 @@ START_TEST(write_error_at_commit)
 	struct output o;
 	output_init(&o, fd, 4);
 	put(&o, "ab");
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	ck_assert_int_eq(o.error, 0);
 	put(&o, "cd");
-	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(output_commit(&o, 1), -1);
 	ck_assert_int_eq(o.error, ENOSPC);
 	put(&o, "e");
-	ck_assert_int_eq(output_commit(&o), -1); /* below flush_at, still failed */
+	ck_assert_int_eq(output_commit(&o, 1), -1); /* below flush_at, still failed */
 	ck_assert_int_eq(o.error, ENOSPC);
 	output_free(&o);
 	close(fd);
@@ -345,7 +345,7 @@ START_TEST(no_write_no_error)
 	ck_assert_int_eq(output_flush(&o), 0);
 	ck_assert_int_eq(o.error, 0);
 	output_rollback(&o);
-	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 1), 0);
 	ck_assert_int_eq(output_flush(&o), 0);
 	ck_assert_int_eq(o.error, 0);
 	output_free(&o);
@@ -363,7 +363,7 @@ START_TEST(write_error_ebadf)
 	struct output o;
 	output_init(&o, p[1], 0);
 	put(&o, "x");
-	ck_assert_int_eq(output_commit(&o), -1);
+	ck_assert_int_eq(output_commit(&o, 1), -1);
 	ck_assert_int_eq(o.error, EBADF);
 	output_free(&o);
 }

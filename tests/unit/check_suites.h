@@ -9,6 +9,7 @@ Suite *cli_suite(void);
 Suite *decode_suite(void);
 Suite *diff_suite(void);
 Suite *envelope_suite(void);
+Suite *failures_suite(void);
 Suite *golden_suite(void);
 Suite *jsonval_suite(void);
 Suite *linereader_suite(void);
