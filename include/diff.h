@@ -11,7 +11,10 @@
 
 /* A change event -> the columns that identify the row and the tracked
  * columns that changed. Values are compared by content (jsonval_equal), so
- * a JSON column re-serialised with the same content is unchanged. */
+ * a JSON column re-serialised with the same content is unchanged. An id
+ * column whose value an update changes is a change too (a holding moving
+ * to another user): its row comes first, old value from before, and the
+ * row's ids are taken from after. */
 
 struct field_change {
 	const char *name;
@@ -38,6 +41,8 @@ struct diff {
 	size_t nmissing;
 	const char **unavailable;   /* tracked fields whose value was unavailable */
 	size_t nunavailable;
+	const char **missing_ids;   /* --id names in neither the row nor the key */
+	size_t nmissing_ids;
 	size_t cap;
 	struct buf placeholder_b64; /* the placeholder as bytea shows it */
 };

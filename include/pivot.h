@@ -39,6 +39,11 @@ struct pivot {
 	struct decode_table *own_table;   /* built for an uncached schema */
 	const char *mismatch;      /* a column whose value did not fit its
 	                              schema in the last event, or NULL */
+	char **header_ids;         /* --header without --id: the id columns */
+	size_t nheader_ids;        /* the header was written with */
+	char header_table[256];    /* and the table they came from */
+	char refused[384];         /* why the last event gave no rows although
+	                              it should have, or "" */
 	int64_t inserted_ms;       /* cached rendering of datetime_inserted */
 	char inserted[40];
 	size_t inserted_len;
@@ -57,7 +62,9 @@ size_t pivot_table_name(const struct envelope *env, char *out, size_t n);
 
 /* Appends the rows of one ENVELOPE_CHANGE envelope to out and returns how
  * many. now_ms is the datetime_inserted instant. p->diff describes the
- * event afterwards (notes, missing and unavailable fields). */
+ * event afterwards (notes, missing and unavailable fields). An event that
+ * cannot be written under the header already written (--header without
+ * --id, and its id columns differ) gives no rows and p->refused says why. */
 size_t pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out);
 
 #endif

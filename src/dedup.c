@@ -102,6 +102,34 @@ fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+static uint64_t
+hash_json(struct dedup *d, uint64_t h, const char *tag, const cJSON *v)
+{
+	struct buf *tmp = &d->scratch;
+	tmp->len = 0;
+	if (v != NULL)
+		jsonval_write_json(tmp, v);
+	h = fnv1a(h, tag, strlen(tag) + 1);
+	return fnv1a(h, tmp->p, tmp->len);
+}
+
+/* Whether the source block names one change uniquely: PostgreSQL's lsn,
+ * MySQL's binlog file and position, SQL Server's change and commit LSNs.
+ * Commit times and transaction ids are shared by every change of a
+ * transaction, so they do not. */
+static int
+has_unique_position(const cJSON *src)
+{
+	static const char *const unique[][2] = {
+		{"lsn", NULL}, {"file", "pos"}, {"change_lsn", "commit_lsn"},
+	};
+	for (size_t i = 0; i < sizeof unique / sizeof unique[0]; i++)
+		if (cJSON_GetObjectItemCaseSensitive(src, unique[i][0]) != NULL &&
+		    (unique[i][1] == NULL || cJSON_GetObjectItemCaseSensitive(src, unique[i][1]) != NULL))
+			return 1;
+	return 0;
+}
+
 uint64_t
 dedup_identity(struct dedup *d, const struct envelope *env)
 {
@@ -113,24 +141,25 @@ dedup_identity(struct dedup *d, const struct envelope *env)
 	};
 	uint64_t h = 14695981039346656037ULL;
 	h = fnv1a(h, &env->op, 1);
-	struct buf *tmp = &d->scratch;
 	for (size_t i = 0; position[i] != NULL; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(env->source, position[i]);
-		if (v == NULL)
-			continue;
-		tmp->len = 0;
-		jsonval_write_json(tmp, v);
-		h = fnv1a(h, position[i], strlen(position[i]) + 1);
-		h = fnv1a(h, tmp->p, tmp->len);
+		if (v != NULL)
+			h = hash_json(d, h, position[i], v);
 	}
 	/* The key: the record key, else the row image, which holds it. */
 	const cJSON *key = env->key;
 	if (key == NULL)
 		key = env->op == 'd' ? env->before : env->after;
-	tmp->len = 0;
-	if (key != NULL)
-		jsonval_write_json(tmp, key);
-	h = fnv1a(h, "\1key", 4);
-	h = fnv1a(h, tmp->p, tmp->len);
+	h = hash_json(d, h, "\1key", key);
+	if (has_unique_position(env->source))
+		return h;
+	/* Without a position that names one change, two changes of a row in
+	 * one transaction (10 -> 100, 100 -> 10, 10 -> 100) may differ only in
+	 * the envelope (its ts_ms, the transaction block) and in where Kafka
+	 * put them: all of that is the identity. */
+	h = hash_json(d, h, "\1event", env->payload);
+	static const char *const kafka[] = {"topic", "partition", "offset"};
+	for (size_t i = 0; env->record != NULL && i < 3; i++)
+		h = hash_json(d, h, kafka[i], cJSON_GetObjectItemCaseSensitive(env->record, kafka[i]));
 	return h;
 }

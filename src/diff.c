@@ -23,6 +23,7 @@ diff_free(struct diff *d)
 	free(d->changes);
 	free(d->missing);
 	free(d->unavailable);
+	free(d->missing_ids);
 	buf_free(&d->placeholder_b64);
 	memset(d, 0, sizeof *d);
 }
@@ -67,6 +68,7 @@ reserve(struct diff *d, size_t n)
 	d->changes = xrealloc(d->changes, cap * sizeof *d->changes);
 	d->missing = xrealloc(d->missing, cap * sizeof *d->missing);
 	d->unavailable = xrealloc(d->unavailable, cap * sizeof *d->unavailable);
+	d->missing_ids = xrealloc(d->missing_ids, cap * sizeof *d->missing_ids);
 	d->cap = cap;
 }
 
@@ -138,13 +140,29 @@ track(struct diff *d, const struct envelope *env, const struct options *o, const
 	fc->new = new;
 }
 
+/* An update that changes an id column: one row for that column. */
+static void
+track_id_changes(struct diff *d, const struct envelope *env)
+{
+	for (size_t i = 0; i < d->nids; i++) {
+		const cJSON *b = member(env->before, d->id_names[i]);
+		const cJSON *a = member(env->after, d->id_names[i]);
+		if (b == NULL || a == NULL || jsonval_equal(b, a))
+			continue;
+		struct field_change *fc = &d->changes[d->n++];
+		fc->name = d->id_names[i];
+		fc->old = b;
+		fc->new = a;
+	}
+}
+
 void
 diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 {
 	const cJSON *image = env->op == 'd' ? env->before : env->after;
 	size_t nb = count_members(env->before), na = count_members(env->after);
 	reserve(d, o->ids.n + o->fields.n + nb + na + count_members(env->key) + 1);
-	d->nids = d->n = d->nmissing = d->nunavailable = 0;
+	d->nids = d->n = d->nmissing = d->nunavailable = d->nmissing_ids = 0;
 	d->notes = 0;
 
 	if (o->ids.n > 0) {
@@ -160,8 +178,12 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 		const cJSON *v = member(image, d->id_names[i]);
 		if (v == NULL)
 			v = member(env->key, d->id_names[i]);
+		if (v == NULL && o->ids.n > 0 && member(env->before, d->id_names[i]) == NULL)
+			d->missing_ids[d->nmissing_ids++] = d->id_names[i];
 		d->id_values[i] = v;
 	}
+	if (env->op == 'u' && env->before != NULL)
+		track_id_changes(d, env);
 
 	if (env->op == 'u' && env->before == NULL)
 		d->notes |= DIFF_NOTE_NO_BEFORE;

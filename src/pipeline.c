@@ -141,6 +141,17 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 	for (size_t i = 0; i < d->nmissing; i++)
 		if (once_first(&r->warned, "missing", d->missing[i]))
 			diag_warn(&r->diag, lineno, "field '%s' is not in the row", d->missing[i]);
+	if (d->nmissing_ids > 0) {
+		char t[256], k[512];
+		int named = pivot_table_name(env, t, sizeof t) > 0;
+		for (size_t i = 0; i < d->nmissing_ids; i++) {
+			snprintf(k, sizeof k, "%s\x1f%s", t, d->missing_ids[i]);
+			if (once_first(&r->warned, "missing-id", k))
+				diag_warn(&r->diag, lineno,
+				    "id column '%s' is not in the row or key of %s: printed as NULL",
+				    d->missing_ids[i], named ? t : "the table");
+		}
+	}
 }
 
 /* --table: the event's schema.table matches one of the patterns. */
@@ -192,8 +203,13 @@ handle_line(struct run *r, const struct line *ln, size_t *rows)
 			r->diag.skipped[SKIP_DUPLICATE]++;
 			break;
 		}
-		r->diag.events++;
 		*rows = pivot_event(&r->pivot, &env, now_ms(r), &r->out.data);
+		if (r->pivot.refused[0] != '\0') {
+			diag_reject(&r->diag, ln->no, ln->p, ln->len, r->pivot.refused);
+			rc = r->o->strict ? -1 : 0;
+			break;
+		}
+		r->diag.events++;
 		warn_event(r, &env, ln->no);
 		break;
 	}

@@ -66,6 +66,9 @@ pivot_free(struct pivot *p)
 	free(p->spans);
 	free(p->key);
 	decode_table_free(p->own_table);
+	for (size_t i = 0; i < p->nheader_ids; i++)
+		free(p->header_ids[i]);
+	free(p->header_ids);
 }
 
 static void
@@ -268,18 +271,56 @@ meta_value(struct pivot *p, const struct envelope *env, const char *name)
 	return render(sb, v);
 }
 
+/* --header without --id: the header names the first event's id columns;
+ * remembers them (the event's names live in its trees). */
+static void
+keep_header_ids(struct pivot *p, const struct diff *d, const struct envelope *env)
+{
+	p->header_ids = xmalloc((d->nids ? d->nids : 1) * sizeof *p->header_ids);
+	for (size_t i = 0; i < d->nids; i++)
+		p->header_ids[i] = xstrndup(d->id_names[i], strlen(d->id_names[i]));
+	p->nheader_ids = d->nids;
+	pivot_table_name(env, p->header_table, sizeof p->header_table);
+}
+
+/* Whether the event's id columns are those under the header; if not, says
+ * so in p->refused. */
+static int
+fits_header(struct pivot *p, const struct diff *d, const struct envelope *env)
+{
+	int same = d->nids == p->nheader_ids;
+	for (size_t i = 0; same && i < d->nids; i++)
+		same = strcmp(d->id_names[i], p->header_ids[i]) == 0;
+	if (same)
+		return 1;
+	char table[256], ids[96] = "", was[96] = "";
+	pivot_table_name(env, table, sizeof table);
+	for (size_t i = 0, u = 0; i < d->nids && u < sizeof ids; i++)
+		u += (size_t)snprintf(ids + u, sizeof ids - u, "%s%s", i ? "," : "", d->id_names[i]);
+	for (size_t i = 0, u = 0; i < p->nheader_ids && u < sizeof was; i++)
+		u += (size_t)snprintf(was + u, sizeof was - u, "%s%s", i ? "," : "", p->header_ids[i]);
+	snprintf(p->refused, sizeof p->refused,
+	    "%.80s has id columns (%.60s), but --header named those of %.80s (%.60s): give --id, or run one cdcpivot per table",
+	    table[0] ? table : "this event", ids, p->header_table[0] ? p->header_table : "the first event", was);
+	return 0;
+}
+
 size_t
 pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out)
 {
 	const struct options *o = p->opts;
 	struct diff *d = &p->diff;
+	p->refused[0] = '\0';
 	diff_event(d, env, o);
 	if (d->n == 0)
+		return 0;
+	if (o->header && o->ids.n == 0 && p->header_done && !fits_header(p, d, env))
 		return 0;
 
 	size_t ncols = set_names(p, d->id_names, d->nids);
 	if (o->header && !p->header_done) {
 		writer_header(&p->writer, out, p->names, ncols);
+		keep_header_ids(p, d, env);
 		p->header_done = 1;
 	}
 

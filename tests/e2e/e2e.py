@@ -37,6 +37,13 @@
       busiest ones, one without such changes and one who does not exist;
       with --seed, every user.
 
+  e2e.py hostile
+      Print insert events whose holding_stock holds values that break naive
+      loaders (a line that is exactly "\\.", quotes, commas, tabs, CR,
+      backslashes, "\\N", the empty string, NULL, non-BMP characters), and on
+      stderr the "holding_id|sha256 hex" lines `psql -A -t -F '|'` must print
+      for them after loading (nothing after the "|" for NULL).
+
   e2e.py latency FIFO OUT EVENTS COUNT
       Write the first COUNT events of EVENTS one at a time into FIFO (read by
       cdcpivot, whose output goes to OUT), and after each write poll OUT until
@@ -361,11 +368,25 @@ def cmd_latency(args):
         die("max latency %.1f ms > %.0f ms" % (worst * 1000, LATENCY_LIMIT * 1000))
 
 
+HOSTILE = ["a\n\\.\nb", "\\.", "\\.\n", "\n\\.", "\\.\r\nx", "x,y", '"q"', "tab\tx",
+           "cr\rx", "back\\slash", "", None, "\\N", "NULL", "\U0001F600 \u00e9", " spaces ", "\n"]
+
+
+def cmd_hostile(args):
+    import hashlib
+    for i, v in enumerate(HOSTILE, 1):
+        ev = {"before": None, "op": "c", "source": {"ts_ms": 1600000000000 + i},
+              "after": {"holding_id": i, "user_id": 1, "holding_stock": v, "holding_quantity": i}}
+        print(json.dumps(ev))
+        digest = "" if v is None else hashlib.sha256(v.encode("utf-8")).hexdigest()
+        sys.stderr.write("%d|%s\n" % (i, digest))
+
+
 def main():
     if len(sys.argv) < 2:
-        die("usage: e2e.py keyed|same|stable|group|queries|latency ...")
+        die("usage: e2e.py keyed|same|stable|group|queries|hostile|latency ...")
     cmds = {"keyed": cmd_keyed, "same": cmd_same, "group": cmd_group, "stable": cmd_stable,
-            "queries": cmd_queries, "latency": cmd_latency}
+            "queries": cmd_queries, "latency": cmd_latency, "hostile": cmd_hostile}
     if sys.argv[1] not in cmds:
         die("unknown command " + sys.argv[1])
     cmds[sys.argv[1]](sys.argv[2:])

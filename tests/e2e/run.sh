@@ -472,7 +472,7 @@ pg_start() {
 	echo "PostgreSQL $(psql_e2e -c 'SHOW server_version') in $pg_bin" >"$note"
 }
 
-# load CSV...: empty holding_pivot, then load each file with load-postgres.sql.
+# load TSV...: empty holding_pivot, then load each file with load-postgres.sql.
 pg_load() {
 	psql_e2e -c 'DROP TABLE IF EXISTS holding_pivot'
 	for f in "$@"; do
@@ -504,10 +504,10 @@ run_queries() {
 pg_seed() {
 	[ -f "$pgroot/data/postmaster.pid" ] || fail "no server"
 	# Banners and tombstones are skipped, which is handling them: status 0.
-	pivot examples/seed-walkthrough.jsonl >"$tmp/seed.csv" 2>"$tmp/seed.err" ||
+	pivot --format tsv examples/seed-walkthrough.jsonl >"$tmp/seed.tsv" 2>"$tmp/seed.err" ||
 		fail "cdcpivot exited with status $? on the seed: $(cat "$tmp/seed.err")"
-	[ "$(lines "$tmp/seed.csv")" -eq 14 ] || fail "seed gave $(lines "$tmp/seed.csv") rows, README says 14"
-	pg_load "$tmp/seed.csv"
+	[ "$(lines "$tmp/seed.tsv")" -eq 14 ] || fail "seed gave $(lines "$tmp/seed.tsv") rows, README says 14"
+	pg_load "$tmp/seed.tsv"
 	python3 "$E2E_PY" queries --seed examples/seed-walkthrough.jsonl >"$tmp/seed.cases"
 	# The answers examples/PIPELINE.md gives after the walk-through.
 	grep -qx "$(printf 'q1\t2\t1')" "$tmp/seed.cases"
@@ -523,14 +523,57 @@ pg_generated() {
 	[ -f "$pgroot/data/postmaster.pid" ] || fail "no server"
 	python3 "$GEN" 3000 --seed 7 >"$tmp/olap.jsonl"
 	python3 "$GEN" 500 --seed 8 --no-schema >"$tmp/olap-noschema.jsonl"
-	pivot "$tmp/olap.jsonl" >"$tmp/olap.csv"
-	pivot "$tmp/olap-noschema.jsonl" >"$tmp/olap-noschema.csv"
-	pg_load "$tmp/olap.csv" "$tmp/olap-noschema.csv"
+	pivot --format tsv "$tmp/olap.jsonl" >"$tmp/olap.tsv"
+	pivot --format tsv "$tmp/olap-noschema.jsonl" >"$tmp/olap-noschema.tsv"
+	pg_load "$tmp/olap.tsv" "$tmp/olap-noschema.tsv"
 	python3 "$E2E_PY" queries "$tmp/olap.jsonl" "$tmp/olap-noschema.jsonl" >"$tmp/olap.cases"
 	run_queries "$tmp/olap.cases" >"$tmp/olap.results"
 	cat "$tmp/olap.results"
 	n=$(lines "$tmp/olap.results")
-	echo "$(cat "$tmp/olap.csv" "$tmp/olap-noschema.csv" | wc -l) rows of 3500 events loaded, $n query answers match the events" >"$note"
+	echo "$(cat "$tmp/olap.tsv" "$tmp/olap-noschema.tsv" | wc -l) rows of 3500 events loaded, $n query answers match the events" >"$note"
+}
+
+# --format sql --upsert --ddl --meta lsn: the seed's 14 rows, each field's
+# every change kept (the conflict key holds the change's position), the
+# seed's answers right, and a replay of the whole stream a no-op. Without a
+# position cdcpivot refuses --upsert; --ddl without --upsert loads twice.
+pg_upsert() {
+	[ -f "$pgroot/data/postmaster.pid" ] || fail "no server"
+	psql_e2e -c 'DROP TABLE IF EXISTS holding_pivot'
+	up=(-q --format sql --upsert --ddl --id holding_id,user_id --fields holding_stock,holding_quantity --meta lsn)
+	for round in 1 2; do
+		"$CDCPIVOT" "${up[@]}" examples/seed-walkthrough.jsonl >"$tmp/upsert.sql"
+		psql_e2e -f "$tmp/upsert.sql" >/dev/null
+		got=$(psql_e2e -c 'SELECT count(*) FROM holding_pivot')
+		[ "$got" -eq 14 ] || fail "round $round: holding_pivot has $got rows, want 14"
+	done
+	python3 "$E2E_PY" queries --seed examples/seed-walkthrough.jsonl >"$tmp/upsert.cases"
+	run_queries "$tmp/upsert.cases" >"$tmp/upsert.results"
+	if "$CDCPIVOT" -q --format sql --upsert --ddl --id holding_id,user_id examples/seed-walkthrough.jsonl \
+		>/dev/null 2>"$tmp/upsert.err"; then
+		fail "--upsert without a position was accepted"
+	fi
+	grep -q -- '--upsert needs the position' "$tmp/upsert.err" || fail "$(cat "$tmp/upsert.err")"
+	psql_e2e -c 'DROP TABLE holding_pivot'
+	for round in 1 2; do
+		"$CDCPIVOT" -q --format sql --ddl --id holding_id,user_id examples/seed-walkthrough.jsonl >"$tmp/plain.sql"
+		psql_e2e -f "$tmp/plain.sql" >/dev/null
+	done
+	got=$(psql_e2e -c 'SELECT count(*) FROM holding_pivot')
+	[ "$got" -eq 28 ] || fail "plain --ddl loaded twice: $got rows, want 28"
+	echo "14 rows after one and after two deliveries, $(lines "$tmp/upsert.results") answers right; no key without --upsert (28 rows after two)" >"$note"
+}
+
+# Values that break naive loaders, through examples/load-postgres.sql: each
+# must come back from PostgreSQL exactly as the event carried it.
+pg_hostile() {
+	[ -f "$pgroot/data/postmaster.pid" ] || fail "no server"
+	python3 "$E2E_PY" hostile >"$tmp/hostile.jsonl" 2>"$tmp/hostile.want"
+	pivot --format tsv "$tmp/hostile.jsonl" >"$tmp/hostile.tsv"
+	pg_load "$tmp/hostile.tsv"
+	psql_e2e -c "SELECT holding_id, encode(sha256(convert_to(new_value, 'UTF8')), 'hex') FROM holding_pivot WHERE change_field = 'holding_stock' ORDER BY holding_id" >"$tmp/hostile.got"
+	diff "$tmp/hostile.want" "$tmp/hostile.got" || fail "values differ after loading"
+	echo "$(lines "$tmp/hostile.want") hostile values (\\. lines, quotes, tabs, CR, backslashes, empty vs NULL) round-trip" >"$note"
 }
 
 pg_shutdown() {
@@ -576,6 +619,8 @@ step kafka-restart kafka_restart
 step postgres-start pg_start
 step postgres-seed pg_seed
 step postgres-generated pg_generated
+step postgres-upsert pg_upsert
+step postgres-hostile pg_hostile
 step postgres-stop pg_shutdown
 step tail-latency tail_latency
 step tail-latency-u tail_latency -u

@@ -404,6 +404,17 @@ static const struct {
 	{{"-q", "--max-line-bytes"}, NULL, {"--max-line-bytes", "requires an argument"}},
 	{{"--dead-letter"}, NULL, {"--dead-letter", "requires an argument"}},
 	{{"--header=yes"}, NULL, {"--header"}},
+	/* output columns with one name twice (header, JSON, CREATE TABLE) */
+	{{"--id", "change_field"}, NULL, {"--id", "'change_field'", "a column cdcpivot adds"}},
+	{{"--id", "a,crud_type"}, NULL, {"--id", "'crud_type'"}},
+	{{"--id", "lsn", "--meta", "lsn"}, NULL, {"--id", "'lsn'", "--meta"}},
+	{{"--with-table", "--id", "table"}, NULL, {"--id", "'table'", "--with-table"}},
+	{{"--unavailable-value", ""}, NULL, {"--unavailable-value", "empty"}},
+	{{"--table", ""}, NULL, {"--table", "empty pattern"}},
+	/* --upsert needs a position that tells two changes of a field apart */
+	{{"--format", "sql", "--upsert"}, NULL, {"--upsert", "--meta", "lsn"}},
+	{{"--format", "sql", "--upsert", "--meta", "ts,txid"}, NULL, {"--upsert", "topic,partition,offset"}},
+	{{"--format", "sql", "--upsert", "--meta", "topic,offset"}, NULL, {"--upsert"}},
 	/* SOURCE_DATE_EPOCH */
 	{{NULL}, "abc", {"SOURCE_DATE_EPOCH", "'abc'"}},
 	{{NULL}, "12abc", {"SOURCE_DATE_EPOCH", "'12abc'"}},
