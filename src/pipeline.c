@@ -67,6 +67,7 @@ struct run {
 	struct schema_cache *schemas;
 	struct dedup *dedup;    /* --dedup, or NULL */
 	struct jsonarena arena; /* the current line's JSON trees */
+	unsigned long long *table_hits; /* events matched, per --table pattern */
 	int io_failed;      /* an input could not be read */
 	time_t last_stats;  /* CLOCK_MONOTONIC second of the last --stats line */
 	unsigned long long stats_seen; /* lines counted at that time */
@@ -154,19 +155,34 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 	}
 }
 
-/* --table: the event's schema.table matches one of the patterns. */
+/* --table: the event's schema.table matches one of the patterns. Counts
+ * the matches of each pattern, so that one that matched nothing (a topic
+ * name given for a table name, say) can be pointed out at the end. */
 static int
-table_wanted(const struct options *o, const struct envelope *env)
+table_wanted(struct run *r, const struct envelope *env)
 {
+	const struct options *o = r->o;
 	if (o->tables.n == 0)
 		return 1;
 	char t[256];
 	if (pivot_table_name(env, t, sizeof t) == 0)
 		return 0;
 	for (size_t i = 0; i < o->tables.n; i++)
-		if (fnmatch(o->tables.names[i], t, 0) == 0)
+		if (fnmatch(o->tables.names[i], t, 0) == 0) {
+			r->table_hits[i]++;
 			return 1;
+		}
 	return 0;
+}
+
+static void
+warn_unmatched_tables(struct run *r)
+{
+	for (size_t i = 0; i < r->o->tables.n; i++)
+		if (r->table_hits[i] == 0)
+			diag_error(&r->diag,
+			    "warning: --table '%s' matched no event (patterns match schema.table, such as bank.holding, not the topic name)",
+			    r->o->tables.names[i]);
 }
 
 /* Handles one line; *rows is how many rows it appended to the output.
@@ -195,7 +211,7 @@ handle_line(struct run *r, const struct line *ln, size_t *rows)
 		rc = r->o->strict ? -1 : 0;
 		break;
 	case ENVELOPE_CHANGE:
-		if (!table_wanted(r->o, &env)) {
+		if (!table_wanted(r, &env)) {
 			r->diag.skipped[SKIP_TABLE]++;
 			break;
 		}
@@ -365,7 +381,11 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	pivot_begin(&r.pivot, &r.out.data);
 	output_commit(&r.out, 0);
 
+	r.table_hits = xmalloc((o->tables.n + 1) * sizeof *r.table_hits);
+	memset(r.table_hits, 0, (o->tables.n + 1) * sizeof *r.table_hits);
 	run_inputs(&r, stop, wait_mask);
+	if (!*stop)
+		warn_unmatched_tables(&r);
 
 	int status = finish_output(&r);
 	if (status == EXIT_ALL_HANDLED && (r.io_failed || r.diag.dead_letter_failed))
@@ -379,6 +399,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		status = EXIT_FATAL;
 	}
 	once_free(&r.warned);
+	free(r.table_hits);
 	schema_cache_free(r.schemas);
 	dedup_free(r.dedup);
 	jsonarena_free(&r.arena);
