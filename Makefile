@@ -69,8 +69,12 @@ valgrind: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
 		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 		$(BUILD)/check_cdcpivot
 
+# mandoc's lint, and groff's man rendering (what man(1) shows) without a
+# warning: a line it cannot break is a table or literal too wide for it.
 man-lint:
 	mandoc -Tlint -W warning man/cdcpivot.1
+	@out=$$(groff -mandoc -Tutf8 -ww -z man/cdcpivot.1 2>&1); \
+		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
 install-test: $(BUILD)/cdcpivot
 	@d=$$(mktemp -d) && $(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
