@@ -126,7 +126,7 @@ write_committed(struct output *o)
 		return write_span(o, 0, o->committed);
 	size_t done = 0, k = 0; /* events[k] is the first not yet complete */
 	while (done < o->committed && !o->error) {
-		int between = done == 0 || o->events[k - 1].end == done;
+		int between = done == 0 || (k > 0 && o->events[k - 1].end == done);
 		if (between && !wait_writable(o))
 			break;
 		size_t j = k;

@@ -5,6 +5,9 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +372,139 @@ START_TEST(write_error_ebadf)
 }
 END_TEST
 
+/* A pipe with stop signals let in while waiting: events larger and smaller
+ * than PIPE_BUF all arrive, byte for byte, and rows are counted per event
+ * as written. _i: the size of the big event. */
+START_TEST(pipe_pieces_keep_every_byte)
+{
+	static const size_t big[] = {4095, 4096, 4097, 10000, 70000};
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	sigset_t mask;
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
+	volatile sig_atomic_t stop = 0;
+	struct output o;
+	output_init(&o, p[1], 1 << 20);
+	output_signals(&o, &mask, &stop);
+	struct buf want;
+	buf_init(&want);
+	for (int e = 0; e < 6; e++) {
+		size_t n = e == 2 ? big[_i] : 10 + (size_t)e;
+		for (size_t i = 0; i < n; i++)
+			buf_putc(&o.data, (char)('a' + (i + (size_t)e) % 26));
+		buf_putc(&o.data, '\n');
+		ck_assert_int_eq(output_commit(&o, 2), 0);
+	}
+	buf_append(&want, o.data.p, o.data.len);
+	char path[] = "/tmp/check-output-XXXXXX";
+	int tfd = mkstemp(path);
+	ck_assert_int_ge(tfd, 0);
+	close(tfd);
+	if (fork() == 0) { /* the reader: drains the pipe into a file */
+		close(p[1]);
+		FILE *f = fopen(path, "w");
+		char b[8192];
+		ssize_t k;
+		while ((k = read(p[0], b, sizeof b)) > 0)
+			fwrite(b, 1, (size_t)k, f);
+		fclose(f);
+		_exit(0);
+	}
+	close(p[0]);
+	ck_assert_int_eq(output_flush(&o), 0);
+	ck_assert_uint_eq(o.rows_written, 12);
+	ck_assert_uint_eq(output_rows_pending(&o), 0);
+	close(p[1]);
+	int st;
+	wait(&st);
+	size_t len;
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char *got = malloc(want.len + 1);
+	len = fread(got, 1, want.len + 1, f);
+	fclose(f);
+	unlink(path);
+	ck_assert_uint_eq(len, want.len);
+	ck_assert(memcmp(got, want.p, len) == 0);
+	free(got);
+	buf_free(&want);
+	output_free(&o);
+}
+END_TEST
+
+/* A regular file that fails part way (RLIMIT_FSIZE) is cut back to the
+ * last whole event, and only the rows of whole events count. */
+START_TEST(short_write_to_file_is_undone)
+{
+	char path[] = "/tmp/check-output-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit rl = {1000, 1000};
+		setrlimit(RLIMIT_FSIZE, &rl);
+		struct output o;
+		output_init(&o, fd, 1 << 20);
+		for (int e = 0; e < 30; e++) {
+			for (int i = 0; i < 99; i++)
+				buf_putc(&o.data, 'x');
+			buf_putc(&o.data, '\n');
+			output_commit(&o, 1);
+		}
+		int rc = output_flush(&o);
+		_exit(rc == -1 && o.error == EFBIG && o.rows_written == 10 &&
+		    output_rows_pending(&o) == 20 ? 0 : 1);
+	}
+	int st;
+	ck_assert(waitpid(pid, &st, 0) == pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "flush did not report EFBIG with 10 rows");
+	ck_assert_int_eq(lseek(fd, 0, SEEK_END), 1000);
+	close(fd);
+}
+END_TEST
+
+/* output_repair_tail cuts what follows the last newline, and leaves a file
+ * that ends in one alone. */
+START_TEST(repair_tail_cuts_part_of_a_row)
+{
+	static const struct {
+		const char *before, *after;
+		long long cut;
+	} cases[] = {
+		{"", "", 0}, {"a\n", "a\n", 0}, {"a\nb", "a\n", 1}, {"abc", "", 3},
+		{"a\nb\ncd", "a\nb\n", 2},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char path[] = "/tmp/check-output-XXXXXX";
+		int fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		unlink(path);
+		size_t n = strlen(cases[c].before);
+		ck_assert_int_eq(write(fd, cases[c].before, n), (ssize_t)n);
+		ck_assert_int_eq(output_repair_tail(fd), cases[c].cut);
+		char got[16] = "";
+		ssize_t k = pread(fd, got, sizeof got - 1, 0);
+		ck_assert_int_ge(k, 0);
+		got[k] = '\0';
+		ck_assert_str_eq(got, cases[c].after);
+		close(fd);
+	}
+	/* Longer than its read block: the newline is found further back. */
+	char path[] = "/tmp/check-output-XXXXXX";
+	int fd = mkstemp(path);
+	unlink(path);
+	ck_assert_int_eq(write(fd, "row\n", 4), 4);
+	char junk[10000];
+	memset(junk, 'j', sizeof junk);
+	ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+	ck_assert_int_eq(output_repair_tail(fd), (long long)sizeof junk);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_END), 4);
+	close(fd);
+}
+END_TEST
+
 Suite *
 output_suite(void)
 {
@@ -394,6 +530,9 @@ output_suite(void)
 	tcase_add_test(tc, write_error_stops_all_writes);
 	tcase_add_test(tc, no_write_no_error);
 	tcase_add_test(tc, write_error_ebadf);
+	tcase_add_loop_test(tc, pipe_pieces_keep_every_byte, 0, 5);
+	tcase_add_test(tc, short_write_to_file_is_undone);
+	tcase_add_test(tc, repair_tail_cuts_part_of_a_row);
 	suite_add_tcase(s, tc);
 	return s;
 }
