@@ -556,7 +556,8 @@ pg_upsert() {
 	grep -q -- '--upsert needs the position' "$tmp/upsert.err" || fail "$(cat "$tmp/upsert.err")"
 	psql_e2e -c 'DROP TABLE holding_pivot'
 	for round in 1 2; do
-		"$CDCPIVOT" -q --format sql --ddl --id holding_id,user_id examples/seed-walkthrough.jsonl >"$tmp/plain.sql"
+		"$CDCPIVOT" -q --format sql --ddl --id holding_id,user_id --fields holding_stock,holding_quantity \
+			examples/seed-walkthrough.jsonl >"$tmp/plain.sql"
 		psql_e2e -f "$tmp/plain.sql" >/dev/null
 	done
 	got=$(psql_e2e -c 'SELECT count(*) FROM holding_pivot')
