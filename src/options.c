@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,57 +65,6 @@ const char options_help[] =
     "error or out of memory, 128+N stopped by signal N (SIGINT, SIGTERM), 141 the\n"
     "reader of the output went away (SIGPIPE).\n"
     "See cdcpivot(1).\n";
-
-enum {
-	OPT_BYTES = 256,
-	OPT_DDL,
-	OPT_DEAD_LETTER,
-	OPT_DEDUP,
-	OPT_FSYNC,
-	OPT_META,
-	OPT_OUTPUT,
-	OPT_TABLE,
-	OPT_UPSERT,
-	OPT_WITH_TABLE,
-	OPT_FIELDS,
-	OPT_FORMAT,
-	OPT_HEADER,
-	OPT_ID,
-	OPT_MAX_LINE,
-	OPT_SQL_TABLE,
-	OPT_STATS,
-	OPT_STRICT,
-	OPT_UNAVAILABLE,
-	OPT_UNCHANGED
-};
-
-static const struct option longopts[] = {
-	{"bytes", required_argument, NULL, OPT_BYTES},
-	{"ddl", no_argument, NULL, OPT_DDL},
-	{"dead-letter", required_argument, NULL, OPT_DEAD_LETTER},
-	{"dedup", required_argument, NULL, OPT_DEDUP},
-	{"fields", required_argument, NULL, OPT_FIELDS},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"fsync", no_argument, NULL, OPT_FSYNC},
-	{"header", no_argument, NULL, OPT_HEADER},
-	{"help", no_argument, NULL, 'h'},
-	{"id", required_argument, NULL, OPT_ID},
-	{"max-line-bytes", required_argument, NULL, OPT_MAX_LINE},
-	{"meta", required_argument, NULL, OPT_META},
-	{"output", required_argument, NULL, OPT_OUTPUT},
-	{"quiet", no_argument, NULL, 'q'},
-	{"sql-table", required_argument, NULL, OPT_SQL_TABLE},
-	{"stats", no_argument, NULL, OPT_STATS},
-	{"strict", no_argument, NULL, OPT_STRICT},
-	{"table", required_argument, NULL, OPT_TABLE},
-	{"unavailable-value", required_argument, NULL, OPT_UNAVAILABLE},
-	{"unbuffered", no_argument, NULL, 'u'},
-	{"unchanged", no_argument, NULL, OPT_UNCHANGED},
-	{"upsert", no_argument, NULL, OPT_UPSERT},
-	{"version", no_argument, NULL, 'V'},
-	{"with-table", no_argument, NULL, OPT_WITH_TABLE},
-	{NULL, 0, NULL, 0},
-};
 
 static void
 namelist_free(struct namelist *l)
@@ -184,172 +134,274 @@ parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-static int check_combinations(const struct options *o, char *err, size_t errlen);
+/* ---- one setter per option ---- */
 
-enum options_action
-options_parse(int argc, char **argv, const char *source_date_epoch, struct options *o,
-    char *err, size_t errlen)
+typedef int option_setter(struct options *o, const char *arg, char *err, size_t errlen);
+
+static int
+set_bytes(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (strcmp(arg, "hex") == 0 || strcmp(arg, "base64") == 0) {
+		o->bytes_hex = arg[0] == 'h';
+		return 0;
+	}
+	snprintf(err, errlen, "--bytes: unknown encoding '%s' (base64, hex)", arg);
+	return -1;
+}
+
+static int
+set_dedup(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (parse_size(arg, &o->dedup) == 0 && o->dedup <= 100000000)
+		return 0;
+	snprintf(err, errlen, "--dedup: not a window size from 1 to 100000000: '%s'", arg);
+	return -1;
+}
+
+static int
+set_meta(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	namelist_free(&o->meta); /* the last --meta wins */
+	if (namelist_parse(&o->meta, arg, "--meta", "column name", err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < o->meta.n; i++) {
+		size_t k = 0;
+		while (options_meta_names[k] && strcmp(options_meta_names[k], o->meta.names[i]))
+			k++;
+		if (options_meta_names[k] == NULL) {
+			snprintf(err, errlen,
+			    "--meta: unknown column '%s' (lsn, txid, ts, topic, partition, offset)",
+			    o->meta.names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+set_tables(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	return namelist_parse(&o->tables, arg, "--table", "pattern", err, errlen);
+}
+
+static int
+set_fields(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	namelist_free(&o->fields); /* the last --fields wins */
+	return namelist_parse(&o->fields, arg, "--fields", "column name", err, errlen);
+}
+
+static int
+set_ids(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	namelist_free(&o->ids); /* the last --id wins */
+	return namelist_parse(&o->ids, arg, "--id", "column name", err, errlen);
+}
+
+static int
+set_format(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum format format;
+	} formats[] = {{"csv", FORMAT_CSV}, {"tsv", FORMAT_TSV}, {"jsonl", FORMAT_JSONL}, {"sql", FORMAT_SQL}};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(arg, formats[i].name) == 0) {
+			o->format = formats[i].format;
+			return 0;
+		}
+	snprintf(err, errlen, "--format: unknown format '%s' (csv, tsv, jsonl, sql)", arg);
+	return -1;
+}
+
+static int
+set_max_line(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (parse_size(arg, &o->max_line_bytes) == 0)
+		return 0;
+	snprintf(err, errlen, "--max-line-bytes: not a positive size: '%s'", arg);
+	return -1;
+}
+
+static int
+set_sql_table(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (arg[0] == '\0') {
+		snprintf(err, errlen, "--sql-table: empty table name");
+		return -1;
+	}
+	o->sql_table = arg;
+	return 0;
+}
+
+static int
+set_unavailable(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (arg[0] == '\0') {
+		/* Every change to an empty string would look TOASTed. */
+		snprintf(err, errlen, "--unavailable-value: empty placeholder");
+		return -1;
+	}
+	o->unavailable = arg;
+	return 0;
+}
+
+static int
+set_string(const char **field, const char *arg)
+{
+	*field = arg;
+	return 0;
+}
+
+static int
+set_output(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	return set_string(&o->output, arg);
+}
+
+static int
+set_dead_letter(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	return set_string(&o->dead_letter, arg);
+}
+
+/* Every option: its long name, short letter (0: none), and either a setter
+ * for its argument or the flag it sets (by offset into struct options), or
+ * the action it ends parsing with. */
+static const struct option_spec {
+	const char *name;
+	char letter;
+	option_setter *set;          /* takes an argument */
+	size_t flag;                 /* offsetof the int it sets to 1 */
+	enum options_action action;  /* OPTIONS_RUN: go on */
+} specs[] = {
+	{"bytes", 0, set_bytes, 0, OPTIONS_RUN},
+	{"ddl", 0, NULL, offsetof(struct options, ddl), OPTIONS_RUN},
+	{"dead-letter", 0, set_dead_letter, 0, OPTIONS_RUN},
+	{"dedup", 0, set_dedup, 0, OPTIONS_RUN},
+	{"fields", 0, set_fields, 0, OPTIONS_RUN},
+	{"format", 0, set_format, 0, OPTIONS_RUN},
+	{"fsync", 0, NULL, offsetof(struct options, fsync), OPTIONS_RUN},
+	{"header", 0, NULL, offsetof(struct options, header), OPTIONS_RUN},
+	{"help", 'h', NULL, 0, OPTIONS_HELP},
+	{"id", 0, set_ids, 0, OPTIONS_RUN},
+	{"max-line-bytes", 0, set_max_line, 0, OPTIONS_RUN},
+	{"meta", 0, set_meta, 0, OPTIONS_RUN},
+	{"output", 0, set_output, 0, OPTIONS_RUN},
+	{"quiet", 'q', NULL, offsetof(struct options, quiet), OPTIONS_RUN},
+	{"sql-table", 0, set_sql_table, 0, OPTIONS_RUN},
+	{"stats", 0, NULL, offsetof(struct options, stats), OPTIONS_RUN},
+	{"strict", 0, NULL, offsetof(struct options, strict), OPTIONS_RUN},
+	{"table", 0, set_tables, 0, OPTIONS_RUN},
+	{"unavailable-value", 0, set_unavailable, 0, OPTIONS_RUN},
+	{"unbuffered", 'u', NULL, offsetof(struct options, unbuffered), OPTIONS_RUN},
+	{"unchanged", 0, NULL, offsetof(struct options, unchanged), OPTIONS_RUN},
+	{"upsert", 0, NULL, offsetof(struct options, upsert), OPTIONS_RUN},
+	{"version", 'V', NULL, 0, OPTIONS_VERSION},
+	{"with-table", 0, NULL, offsetof(struct options, with_table), OPTIONS_RUN},
+};
+enum { NSPECS = sizeof specs / sizeof specs[0], SPEC_BASE = 256 };
+
+/* getopt_long's tables, from specs: a long option returns SPEC_BASE + its
+ * index, a short one its letter. */
+static void
+getopt_tables(struct option *longopts, char *shortopts)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < NSPECS; i++) {
+		longopts[i] = (struct option){specs[i].name, specs[i].set ? required_argument : no_argument,
+		    NULL, SPEC_BASE + (int)i};
+		if (specs[i].letter)
+			shortopts[k++] = specs[i].letter;
+	}
+	longopts[NSPECS] = (struct option){NULL, 0, NULL, 0};
+	shortopts[k] = '\0';
+}
+
+static const struct option_spec *
+spec_of(int c)
+{
+	if (c >= SPEC_BASE && c < SPEC_BASE + NSPECS)
+		return &specs[c - SPEC_BASE];
+	for (size_t i = 0; i < NSPECS; i++)
+		if (specs[i].letter && specs[i].letter == c)
+			return &specs[i];
+	return NULL;
+}
+
+/* What getopt_long's '?' or ':' means, in words. */
+static void
+explain_bad_option(int c, char **argv, char *err, size_t errlen)
+{
+	const char *arg = argv[optind - 1];
+	const char *eq = strchr(arg, '=');
+	if (c == ':' || (optopt >= SPEC_BASE && eq == NULL))
+		snprintf(err, errlen, "option '%s' requires an argument", arg);
+	else if (optopt != 0 && optopt < 256)
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	else if (optopt != 0)
+		snprintf(err, errlen, "option '%.*s' takes no argument", (int)(eq - arg), arg);
+	else
+		snprintf(err, errlen, "unknown option '%s'", arg);
+}
+
+static void
+set_defaults(struct options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->format = FORMAT_CSV;
 	o->sql_table = "holding_pivot";
 	o->unavailable = "__debezium_unavailable_value";
 	o->max_line_bytes = 64 * 1024 * 1024;
-	err[0] = '\0';
+}
 
-	if (source_date_epoch != NULL && source_date_epoch[0] != '\0') { /* empty: unset */
-		char *end;
-		errno = 0;
-		long long v = strtoll(source_date_epoch, &end, 10);
-		if (errno != 0 || end == source_date_epoch || *end != '\0' || v < -9000000000000LL ||
-		    v > 9000000000000LL) {
-			snprintf(err, errlen, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'",
-			    source_date_epoch);
-			return OPTIONS_USAGE_ERROR;
-		}
-		o->inserted_fixed = 1;
-		o->inserted_ms = (int64_t)v * 1000;
+static int
+set_source_date_epoch(struct options *o, const char *sde, char *err, size_t errlen)
+{
+	if (sde == NULL || sde[0] == '\0') /* empty: unset */
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(sde, &end, 10);
+	if (errno != 0 || end == sde || *end != '\0' || v < -9000000000000LL || v > 9000000000000LL) {
+		snprintf(err, errlen, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'", sde);
+		return -1;
 	}
+	o->inserted_fixed = 1;
+	o->inserted_ms = (int64_t)v * 1000;
+	return 0;
+}
 
+static int check_combinations(const struct options *o, char *err, size_t errlen);
+
+enum options_action
+options_parse(int argc, char **argv, const char *source_date_epoch, struct options *o,
+    char *err, size_t errlen)
+{
+	set_defaults(o);
+	err[0] = '\0';
+	if (set_source_date_epoch(o, source_date_epoch, err, errlen) < 0)
+		return OPTIONS_USAGE_ERROR;
+	struct option longopts[NSPECS + 1];
+	char shortopts[NSPECS + 1];
+	getopt_tables(longopts, shortopts);
 	optind = 0; /* glibc: full reinitialisation, so tests can parse twice */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "hquV", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_BYTES:
-			if (strcmp(optarg, "hex") == 0 || strcmp(optarg, "base64") == 0) {
-				o->bytes_hex = optarg[0] == 'h';
-				break;
-			}
-			snprintf(err, errlen, "--bytes: unknown encoding '%s' (base64, hex)", optarg);
-			return OPTIONS_USAGE_ERROR;
-		case OPT_DDL:
-			o->ddl = 1;
-			break;
-		case OPT_DEDUP:
-			if (parse_size(optarg, &o->dedup) < 0 || o->dedup > 100000000) {
-				snprintf(err, errlen, "--dedup: not a window size from 1 to 100000000: '%s'", optarg);
-				return OPTIONS_USAGE_ERROR;
-			}
-			break;
-		case OPT_FSYNC:
-			o->fsync = 1;
-			break;
-		case OPT_META:
-			namelist_free(&o->meta); /* the last --meta wins */
-			if (namelist_parse(&o->meta, optarg, "--meta", "column name", err, errlen) < 0)
-				return OPTIONS_USAGE_ERROR;
-			for (size_t i = 0; i < o->meta.n; i++) {
-				size_t k = 0;
-				while (options_meta_names[k] && strcmp(options_meta_names[k], o->meta.names[i]))
-					k++;
-				if (options_meta_names[k] == NULL) {
-					snprintf(err, errlen,
-					    "--meta: unknown column '%s' (lsn, txid, ts, topic, partition, offset)",
-					    o->meta.names[i]);
-					return OPTIONS_USAGE_ERROR;
-				}
-			}
-			break;
-		case OPT_OUTPUT:
-			o->output = optarg;
-			break;
-		case OPT_TABLE:
-			if (namelist_parse(&o->tables, optarg, "--table", "pattern", err, errlen) < 0)
-				return OPTIONS_USAGE_ERROR;
-			break;
-		case OPT_UPSERT:
-			o->upsert = 1;
-			break;
-		case OPT_WITH_TABLE:
-			o->with_table = 1;
-			break;
-		case OPT_DEAD_LETTER:
-			o->dead_letter = optarg;
-			break;
-		case OPT_FIELDS:
-			namelist_free(&o->fields); /* the last --fields wins */
-			if (namelist_parse(&o->fields, optarg, "--fields", "column name", err, errlen) < 0)
-				return OPTIONS_USAGE_ERROR;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "csv") == 0)
-				o->format = FORMAT_CSV;
-			else if (strcmp(optarg, "tsv") == 0)
-				o->format = FORMAT_TSV;
-			else if (strcmp(optarg, "jsonl") == 0)
-				o->format = FORMAT_JSONL;
-			else if (strcmp(optarg, "sql") == 0)
-				o->format = FORMAT_SQL;
-			else {
-				snprintf(err, errlen, "--format: unknown format '%s' (csv, tsv, jsonl, sql)",
-				    optarg);
-				return OPTIONS_USAGE_ERROR;
-			}
-			break;
-		case OPT_HEADER:
-			o->header = 1;
-			break;
-		case OPT_ID:
-			namelist_free(&o->ids); /* the last --id wins */
-			if (namelist_parse(&o->ids, optarg, "--id", "column name", err, errlen) < 0)
-				return OPTIONS_USAGE_ERROR;
-			break;
-		case OPT_MAX_LINE:
-			if (parse_size(optarg, &o->max_line_bytes) < 0) {
-				snprintf(err, errlen, "--max-line-bytes: not a positive size: '%s'", optarg);
-				return OPTIONS_USAGE_ERROR;
-			}
-			break;
-		case OPT_SQL_TABLE:
-			if (optarg[0] == '\0') {
-				snprintf(err, errlen, "--sql-table: empty table name");
-				return OPTIONS_USAGE_ERROR;
-			}
-			o->sql_table = optarg;
-			break;
-		case OPT_STATS:
-			o->stats = 1;
-			break;
-		case OPT_STRICT:
-			o->strict = 1;
-			break;
-		case OPT_UNAVAILABLE:
-			if (optarg[0] == '\0') {
-				/* Every change to an empty string would look TOASTed. */
-				snprintf(err, errlen, "--unavailable-value: empty placeholder");
-				return OPTIONS_USAGE_ERROR;
-			}
-			o->unavailable = optarg;
-			break;
-		case OPT_UNCHANGED:
-			o->unchanged = 1;
-			break;
-		case 'h':
-			return OPTIONS_HELP;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'u':
-			o->unbuffered = 1;
-			break;
-		case 'V':
-			return OPTIONS_VERSION;
-		case ':':
-			snprintf(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
-			return OPTIONS_USAGE_ERROR;
-		default:
-			if (optopt != 0 && optopt < 256)
-				snprintf(err, errlen, "unknown option '-%c'", optopt);
-			else if (optopt != 0 && strchr(argv[optind - 1], '=') != NULL)
-				snprintf(err, errlen, "option '%.*s' takes no argument",
-				    (int)(strchr(argv[optind - 1], '=') - argv[optind - 1]), argv[optind - 1]);
-			else if (optopt != 0)
-				snprintf(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
-			else
-				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct option_spec *sp = spec_of(c);
+		if (sp == NULL) {
+			explain_bad_option(c, argv, err, errlen);
 			return OPTIONS_USAGE_ERROR;
 		}
+		if (sp->action != OPTIONS_RUN)
+			return sp->action;
+		if (sp->set != NULL && sp->set(o, optarg, err, errlen) < 0)
+			return OPTIONS_USAGE_ERROR;
+		if (sp->set == NULL)
+			*(int *)((char *)o + sp->flag) = 1;
 	}
 	if (check_combinations(o, err, errlen) < 0)
 		return OPTIONS_USAGE_ERROR;
