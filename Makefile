@@ -49,7 +49,16 @@ $(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
 unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
 	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C $(BUILD)/check_cdcpivot
 
-check: unit asan valgrind clang-O0 man-lint install-test fuzz
+check: unit docs-test asan valgrind clang-O0 man-lint install-test fuzz
+
+# The fast loop: unit suites, golden files, CLI tests and the documents'
+# examples, in seconds.
+test: unit docs-test
+
+# Every cdcpivot command in README, the man page and examples/*.md runs on
+# the bundled walk-through; README's shown output must match.
+docs-test: $(BUILD)/cdcpivot
+	python3 tests/docs/run_examples.py $(BUILD)/cdcpivot README.md man/cdcpivot.1 examples/*.md
 
 # The other compiler, unoptimised: catches warnings gcc misses and link
 # dependencies that -O2 builtins hide.
@@ -127,5 +136,5 @@ format:
 clean:
 	rm -rf build cdcpivot
 
-.PHONY: all unit check asan valgrind clang-O0 man-lint install-test install uninstall golden-update \
+.PHONY: all unit test docs-test check asan valgrind clang-O0 man-lint install-test install uninstall golden-update \
 	format clean e2e bench fuzz
