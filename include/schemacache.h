@@ -8,8 +8,11 @@
 /* With schemas.enable=true every message of a topic repeats the same
  * ~2 KB "schema" object, about 80 % of the bytes. Parsing it again for every
  * message would dominate the run, so a schema is recognised by its bytes
- * (one memcmp) and parsed once. The cache is small and bounded: a stream
- * mixes a handful of tables, not thousands. */
+ * (one memcmp against the last schema seen, else a hash of its bytes) and
+ * parsed once. A topic regex over a database carries hundreds of tables,
+ * each with a value and a key schema, so the cache holds thousands of
+ * entries; it is bounded by both a number of entries and the bytes of
+ * schema text they hold, and lookups cost the same at any size. */
 
 struct schema_entry {
 	char *bytes;           /* the schema's JSON text, owned */
@@ -23,12 +26,23 @@ struct schema_entry {
 
 struct schema_cache;
 
-struct schema_cache *schema_cache_new(size_t max_entries);
+/* At most max_entries schemas and max_bytes bytes of their text (0: no
+ * byte bound); the least recently used is evicted first. */
+struct schema_cache *schema_cache_new(size_t max_entries, size_t max_bytes);
 void schema_cache_free(struct schema_cache *c);
 
 /* The entry whose bytes are a prefix of text[0..len) followed by a byte
  * that can end a JSON value (',' '}' or blank), or NULL. */
 struct schema_entry *schema_cache_match(struct schema_cache *c, const char *text, size_t len);
+
+/* The same, in two steps for a caller that can guess where the schema
+ * ends: _recent tries only the last two schemas found (a key and a value
+ * schema, one memcmp each); _find the entry whose bytes are exactly
+ * text[0..n), followed in text[0..len) by a byte that can end a JSON
+ * value, which saves finding the end of the schema by its brackets. */
+struct schema_entry *schema_cache_recent(struct schema_cache *c, const char *text, size_t len);
+struct schema_entry *schema_cache_find(struct schema_cache *c, const char *text, size_t n,
+    size_t len);
 
 /* Copies text[0..len), parses it and stores it, evicting the least recently
  * used entry when full. Returns NULL if the text is not one valid JSON

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "jsonval.h"
 
 struct dedup {
@@ -92,25 +93,14 @@ dedup_seen(struct dedup *d, uint64_t h)
 }
 
 static uint64_t
-fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static uint64_t
 hash_json(struct dedup *d, uint64_t h, const char *tag, const cJSON *v)
 {
 	struct buf *tmp = &d->scratch;
 	tmp->len = 0;
 	if (v != NULL)
 		jsonval_write_json(tmp, v);
-	h = fnv1a(h, tag, strlen(tag) + 1);
-	return fnv1a(h, tmp->p, tmp->len);
+	h = hash_fnv1a(h, tag, strlen(tag) + 1);
+	return hash_fnv1a(h, tmp->p, tmp->len);
 }
 
 /* Whether the source block names one change uniquely: PostgreSQL's lsn,
@@ -139,8 +129,8 @@ dedup_identity(struct dedup *d, const struct envelope *env)
 		"lsn", "txId", "sequence", "ts_ms", "ts_us", "ts_ns", "ts_usec", "file", "pos", "row",
 		"gtid", "change_lsn", "commit_lsn", "event_serial_no", "scn", "ord", "xmin", NULL,
 	};
-	uint64_t h = 14695981039346656037ULL;
-	h = fnv1a(h, &env->op, 1);
+	uint64_t h = HASH_FNV1A_INIT;
+	h = hash_fnv1a(h, &env->op, 1);
 	for (size_t i = 0; position[i] != NULL; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(env->source, position[i]);
 		if (v != NULL)

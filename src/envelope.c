@@ -376,6 +376,19 @@ static const char payload_infix[] = ",\"payload\":";
  * cached) and only the payload is parsed. Returns 0 without touching env
  * when the text is not exactly of that shape; the general path then parses
  * the whole text and reports whatever is wrong with it. */
+/* Where ,"payload": first occurs in p[0..len), or 0: JsonConverter writes
+ * it right after the schema, so it is where the schema most likely ends,
+ * found without matching the schema's brackets. */
+static size_t
+infix_at(const char *p, size_t len)
+{
+	const size_t ni = sizeof payload_infix - 1;
+	for (const char *q = p; (q = memchr(q, ',', len - (size_t)(q - p))) != NULL; q++)
+		if ((size_t)(p + len - q) >= ni && memcmp(q, payload_infix, ni) == 0)
+			return (size_t)(q - p);
+	return 0;
+}
+
 static int
 classify_fast(struct envelope *env, const char *text, size_t len)
 {
@@ -384,7 +397,11 @@ classify_fast(struct envelope *env, const char *text, size_t len)
 		return 0;
 	const char *s = text + np;
 	size_t rest = len - np;
-	struct schema_entry *e = schema_cache_match(env->cache, s, rest);
+	struct schema_entry *e = schema_cache_recent(env->cache, s, rest);
+	if (e == NULL)
+		e = schema_cache_find(env->cache, s, infix_at(s, rest), rest);
+	if (e == NULL)
+		e = schema_cache_match(env->cache, s, rest); /* the infix was in the schema */
 	if (e == NULL) {
 		size_t slen = json_value_extent(s, rest);
 		if (slen == 0 || slen + ni > rest || memcmp(s + slen, payload_infix, ni) != 0 ||

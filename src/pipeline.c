@@ -22,7 +22,12 @@ enum {
 	FLUSH_AT = 256 * 1024,
 	BIG_LINE = 256 * 1024, /* lines longer than this flush earlier rows first */
 	WARN_ONCE_MAX = 256,   /* distinct warnings remembered; bounded memory */
-	SCHEMA_CACHE_SIZE = 16 /* distinct schemas kept: tables in one stream */
+	/* Schemas kept: value and key schemas of the tables in one stream.
+	 * Each costs its text, its parsed tree and its decoders, about 10
+	 * times the text: 1 MiB of text (500 tables of 10 columns with their
+	 * key schemas) is about 11 MiB at most. */
+	SCHEMA_CACHE_ENTRIES = 4096,
+	SCHEMA_CACHE_BYTES = 1024 * 1024
 };
 
 /* Warnings that are given once per run (per field or per table), so a
@@ -376,7 +381,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	if (o->dedup > 0)
 		r.dedup = dedup_new(o->dedup);
 	pivot_init(&r.pivot, o);
-	r.schemas = schema_cache_new(SCHEMA_CACHE_SIZE);
+	r.schemas = schema_cache_new(SCHEMA_CACHE_ENTRIES, SCHEMA_CACHE_BYTES);
 	jsonarena_init(&r.arena);
 	pivot_begin(&r.pivot, &r.out.data);
 	output_commit(&r.out, 0);

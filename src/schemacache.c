@@ -4,23 +4,51 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "jsonarena.h"
 #include "jsonval.h"
 
+/* Entries live in one array. A schema is found by the hash of its bytes
+ * in a chained index, and the least recently used one is at the tail of a
+ * list through the entries, so a hit, an insertion and an eviction cost
+ * the same with 1 entry or thousands. */
+#define NONE ((size_t)-1)
+
+struct slot {
+	struct schema_entry e;
+	uint64_t hash;
+	size_t chain;      /* next entry in the same bucket, or NONE */
+	size_t newer, older;
+};
+
 struct schema_cache {
-	struct schema_entry *entries;
-	size_t n, max;
-	unsigned long clock;
-	size_t last_hit;
+	struct slot *slots;
+	size_t n;                /* slots ever used: slots[0..n) */
+	size_t count, max;       /* entries held, and their bound */
+	size_t free;             /* a freed slot (chained by .chain), or NONE */
+	size_t bytes, max_bytes; /* text held, and its bound */
+	size_t *buckets;         /* first entry of each bucket, or NONE */
+	size_t mask;
+	size_t newest, oldest;
+	size_t recent[2];        /* the last two hits: a key and a value schema */
 };
 
 struct schema_cache *
-schema_cache_new(size_t max_entries)
+schema_cache_new(size_t max_entries, size_t max_bytes)
 {
 	struct schema_cache *c = xmalloc(sizeof *c);
 	memset(c, 0, sizeof *c);
 	c->max = max_entries ? max_entries : 1;
-	c->entries = xmalloc(c->max * sizeof *c->entries);
+	c->max_bytes = max_bytes;
+	c->slots = xmalloc(c->max * sizeof *c->slots);
+	size_t nb = 16;
+	while (nb < 2 * c->max)
+		nb *= 2;
+	c->buckets = xmalloc(nb * sizeof *c->buckets);
+	for (size_t i = 0; i < nb; i++)
+		c->buckets[i] = NONE;
+	c->mask = nb - 1;
+	c->newest = c->oldest = c->free = c->recent[0] = c->recent[1] = NONE;
 	return c;
 }
 
@@ -40,8 +68,9 @@ schema_cache_free(struct schema_cache *c)
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < c->n; i++)
-		entry_clear(&c->entries[i]);
-	free(c->entries);
+		entry_clear(&c->slots[i].e);
+	free(c->slots);
+	free(c->buckets);
 	free(c);
 }
 
@@ -57,22 +86,127 @@ matches(const struct schema_entry *e, const char *text, size_t len)
 	return e->len < len && ends_value(text[e->len]) && memcmp(text, e->bytes, e->len) == 0;
 }
 
+static void
+unlink_lru(struct schema_cache *c, size_t i)
+{
+	struct slot *s = &c->slots[i];
+	if (s->newer != NONE)
+		c->slots[s->newer].older = s->older;
+	else
+		c->newest = s->older;
+	if (s->older != NONE)
+		c->slots[s->older].newer = s->newer;
+	else
+		c->oldest = s->newer;
+}
+
+static void
+make_newest(struct schema_cache *c, size_t i)
+{
+	struct slot *s = &c->slots[i];
+	s->newer = NONE;
+	s->older = c->newest;
+	if (c->newest != NONE)
+		c->slots[c->newest].newer = i;
+	c->newest = i;
+	if (c->oldest == NONE)
+		c->oldest = i;
+}
+
+static struct schema_entry *
+hit(struct schema_cache *c, size_t i)
+{
+	if (c->newest != i) {
+		unlink_lru(c, i);
+		make_newest(c, i);
+	}
+	if (c->recent[0] != i) {
+		c->recent[1] = c->recent[0];
+		c->recent[0] = i;
+	}
+	return &c->slots[i].e;
+}
+
+/* Consecutive messages usually share their schemas (a key schema and a
+ * value schema): the last two hits are tried by their bytes alone. */
+struct schema_entry *
+schema_cache_recent(struct schema_cache *c, const char *text, size_t len)
+{
+	for (int k = 0; k < 2; k++)
+		if (c->recent[k] != NONE && matches(&c->slots[c->recent[k]].e, text, len))
+			return hit(c, c->recent[k]);
+	return NULL;
+}
+
+static struct schema_entry *
+lookup(struct schema_cache *c, const char *text, size_t n, size_t len)
+{
+	uint64_t h = hash_words(text, n);
+	for (size_t i = c->buckets[h & c->mask]; i != NONE; i = c->slots[i].chain)
+		if (c->slots[i].hash == h && c->slots[i].e.len == n && matches(&c->slots[i].e, text, len))
+			return hit(c, i);
+	return NULL;
+}
+
 struct schema_entry *
 schema_cache_match(struct schema_cache *c, const char *text, size_t len)
 {
-	/* Consecutive messages usually share the schema: try the last hit. */
-	if (c->last_hit < c->n && matches(&c->entries[c->last_hit], text, len)) {
-		c->entries[c->last_hit].used = ++c->clock;
-		return &c->entries[c->last_hit];
+	struct schema_entry *e = schema_cache_recent(c, text, len);
+	if (e != NULL)
+		return e;
+	size_t n = json_value_extent(text, len);
+	return n == 0 || n >= len ? NULL : lookup(c, text, n, len);
+}
+
+struct schema_entry *
+schema_cache_find(struct schema_cache *c, const char *text, size_t n, size_t len)
+{
+	return n == 0 || n >= len ? NULL : lookup(c, text, n, len);
+}
+
+static void
+unlink_bucket(struct schema_cache *c, size_t i)
+{
+	size_t *p = &c->buckets[c->slots[i].hash & c->mask];
+	while (*p != i)
+		p = &c->slots[*p].chain;
+	*p = c->slots[i].chain;
+}
+
+/* Frees the least recently used entry and returns its slot. */
+static size_t
+evict_oldest(struct schema_cache *c)
+{
+	size_t i = c->oldest;
+	unlink_lru(c, i);
+	unlink_bucket(c, i);
+	c->bytes -= c->slots[i].e.len;
+	entry_clear(&c->slots[i].e);
+	for (int k = 0; k < 2; k++)
+		if (c->recent[k] == i)
+			c->recent[k] = NONE;
+	return i;
+}
+
+/* A slot for an entry of len bytes, evicting the least recently used
+ * until both bounds leave room. Freed slots are reused; entries never move,
+ * so every entry returned stays where it is until it is evicted. */
+static size_t
+free_slot(struct schema_cache *c, size_t len)
+{
+	while (c->oldest != NONE &&
+	    (c->count == c->max || (c->max_bytes > 0 && c->bytes + len > c->max_bytes))) {
+		size_t i = evict_oldest(c);
+		c->slots[i].chain = c->free;
+		c->free = i;
+		c->count--;
 	}
-	for (size_t i = 0; i < c->n; i++) {
-		if (matches(&c->entries[i], text, len)) {
-			c->last_hit = i;
-			c->entries[i].used = ++c->clock;
-			return &c->entries[i];
-		}
-	}
-	return NULL;
+	c->count++;
+	if (c->free == NONE)
+		return c->n++;
+	size_t i = c->free;
+	c->free = c->slots[i].chain;
+	return i;
 }
 
 struct schema_entry *
@@ -93,24 +227,19 @@ schema_cache_add(struct schema_cache *c, const char *text, size_t len)
 			return NULL;
 		}
 	}
-	size_t slot = c->n;
-	if (c->n == c->max) {
-		slot = 0;
-		for (size_t i = 1; i < c->n; i++)
-			if (c->entries[i].used < c->entries[slot].used)
-				slot = i;
-		entry_clear(&c->entries[slot]);
-	} else {
-		c->n++;
-	}
-	struct schema_entry *e = &c->entries[slot];
-	memset(e, 0, sizeof *e);
-	e->bytes = bytes;
-	e->len = len;
-	e->schema = schema;
-	e->used = ++c->clock;
-	c->last_hit = slot;
-	return e;
+	size_t i = free_slot(c, len);
+	struct slot *s = &c->slots[i];
+	memset(s, 0, sizeof *s);
+	s->e.bytes = bytes;
+	s->e.len = len;
+	s->e.schema = schema;
+	s->hash = hash_words(bytes, len);
+	size_t *b = &c->buckets[s->hash & c->mask];
+	s->chain = *b;
+	*b = i;
+	c->bytes += len;
+	make_newest(c, i);
+	return hit(c, i);
 }
 
 size_t

@@ -672,7 +672,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			run_set(&env, set);
 
 	/* The pipeline's path: a schema cache, first a miss, then a hit. */
-	struct schema_cache *cache = schema_cache_new(2);
+	struct schema_cache *cache = schema_cache_new(2, 0);
 	for (int pass = 0; pass < 2; pass++) {
 		struct envelope c;
 		envelope_parse_cached(&c, cache, line, size);
