@@ -14,6 +14,7 @@ Suite *jsonval_suite(void);
 Suite *linereader_suite(void);
 Suite *options_suite(void);
 Suite *output_suite(void);
+Suite *pins_suite(void);
 Suite *timefmt_suite(void);
 Suite *utf8_suite(void);
 Suite *writer_suite(void);
