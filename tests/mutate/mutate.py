@@ -228,7 +228,7 @@ class Tree:
 
     def unit(self, timeout):
         env = dict(os.environ, CDCPIVOT="build/cdcpivot", TZ="UTC", LC_ALL="C",
-                   CK_TIMEOUT_MULTIPLIER="0.25")
+                   CK_TIMEOUT_MULTIPLIER="0.25", CK_EXCLUDE_TAGS=os.environ.get("UNIT_EXCLUDE_TAGS", "pending"))
         env.pop("CK_RUN_SUITE", None)
         env.pop("CK_RUN_CASE", None)
         try:
@@ -357,8 +357,12 @@ def main():
             results.append((m, status, why))
             done += 1
             if args.verbose or status != "killed":
-                where = m.get("name") or "%s:%d" % (m["file"], m["line"])
-                print("[%d/%d] %s %s: %s" % (done, len(work), status, where, why), flush=True)
+                where = m.get("name") or "%s:%d: %s -> %s" % (m["file"], m["line"], m["orig"].strip(),
+                                                             m["new"].strip())
+                print("[%d/%d] %s %s%s" % (done, len(work), status, where, ": " + why if why else ""),
+                      flush=True)
+            elif done % 25 == 0:
+                print("[%d/%d] %.0f s" % (done, len(work), time.time() - t0), flush=True)
             submit()
 
     by = {}

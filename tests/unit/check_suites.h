@@ -7,6 +7,7 @@
 Suite *base64_suite(void);
 Suite *cli_suite(void);
 Suite *decode_suite(void);
+Suite *dedup_suite(void);
 Suite *diff_suite(void);
 Suite *envelope_suite(void);
 Suite *golden_suite(void);
@@ -14,6 +15,7 @@ Suite *jsonval_suite(void);
 Suite *linereader_suite(void);
 Suite *options_suite(void);
 Suite *output_suite(void);
+Suite *schemacache_suite(void);
 Suite *pins_suite(void);
 Suite *timefmt_suite(void);
 Suite *utf8_suite(void);
