@@ -124,7 +124,7 @@ fuzz: $(BUILD)/fuzz_line
 	tests/fuzz/run.sh $(BUILD)/fuzz_line $(FUZZ_SECONDS)
 
 # Mutation testing of the modules that decide rows (tests/mutate/): not
-# part of check; about 30 minutes. MUTATE_JOBS=2 for two trees at once,
+# part of check; about 20 minutes. MUTATE_JOBS=1 for one tree at a time,
 # MUTATE_MAX=N mutants (0: every candidate), MUTATE_FILES=diff,dedup.
 mutate:
 	python3 tests/mutate/mutate.py

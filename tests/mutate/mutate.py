@@ -288,12 +288,13 @@ def run_one(tree, m, timeout):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "1")))
-    ap.add_argument("--max", type=int, default=int(os.environ.get("MUTATE_MAX", "300")),
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "2")))
+    ap.add_argument("--max", type=int, default=int(os.environ.get("MUTATE_MAX", "250")),
                     help="generated mutants to run, a stable sample (0: all)")
     ap.add_argument("--files", default=os.environ.get("MUTATE_FILES", ""))
     ap.add_argument("--list", action="store_true", help="only list the mutants")
     ap.add_argument("--named-only", action="store_true", help="only the named mutants")
+    ap.add_argument("--only", help="a file of 'file | original | mutated' lines: run just those")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args()
 
@@ -305,7 +306,13 @@ def main():
     chosen = allm if args.max == 0 else allm[:args.max]
     if args.named_only:
         chosen = []
+    if args.only:
+        with open(args.only) as fh:
+            want = set(tuple(p.strip() for p in l.rstrip("\n").split(" | ")[:3]) for l in fh if " | " in l)
+        chosen = [m for m in allm if key(m) in want]
     named = [dict(n, op="named") for n in load_named() if not args.files or n["file"] in files]
+    if args.only:
+        named = []
     if args.list:
         for m in chosen:
             tag = " [equivalent]" if key(m) in equivalent else ""
@@ -388,6 +395,10 @@ def main():
             print("  named: %s" % m["name"])
         else:
             print("  %s:%d: %s\n      -> %s" % (m["file"], m["line"], m["orig"].strip(), m["new"].strip()))
+    with open(os.path.join(ROOT, "build", "mutate-survivors.txt"), "w") as fh:
+        for m in by.get("survived", []):
+            if m["op"] != "named":
+                fh.write("%s | %s | %s | ?\n" % key(m))
     killed = len(by.get("killed", []))
     survived = len(by.get("survived", []))
     counted = killed + survived
