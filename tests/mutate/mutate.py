@@ -380,7 +380,7 @@ def main():
     for m, status, why in results:
         if m["op"] == "named":
             print("  %-9s %s" % (status, m["name"]))
-    print("== equivalent mutants (not run; tests/mutate/equivalent.txt)")
+    print("== equivalent and leak-only mutants (not run; tests/mutate/equivalent.txt)")
     for m in equiv:
         print("  %s:%d: %s\n      -> %s\n      (%s)" % (m["file"], m["line"], m["orig"].strip(),
                                                      m["new"].strip(), equivalent[key(m)]))
@@ -399,15 +399,17 @@ def main():
         for m in by.get("survived", []):
             if m["op"] != "named":
                 fh.write("%s | %s | %s | ?\n" % key(m))
+    nequiv = len(equiv)
+    nleak = sum(1 for m in equiv if equivalent[key(m)].startswith("leak:"))
     killed = len(by.get("killed", []))
     survived = len(by.get("survived", []))
     counted = killed + survived
     score = 100.0 * killed / counted if counted else 0.0
     print()
     print("mutate: %d mutants (%d generated of %d candidates, %d named): %d killed, %d survived, "
-          "%d equivalent, %d stillborn; score %.1f%% of non-equivalent killed; %.0f s"
+          "%d equivalent, %d leak-only, %d stillborn; score %.1f%% of the rest killed; %.0f s"
           % (len(work) + len(equiv), len(chosen), len(allm), len(named), killed, survived,
-             len(equiv), len(by.get("stillborn", [])), score, time.time() - t0))
+             nequiv - nleak, nleak, len(by.get("stillborn", [])), score, time.time() - t0))
     for t in trees:
         shutil.rmtree(t.dir, ignore_errors=True)
     named_survived = [m for m in by.get("survived", []) if m["op"] == "named"]

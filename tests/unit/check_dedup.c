@@ -66,6 +66,7 @@ START_TEST(window_of_one_and_duplicates_not_refreshed)
 	ck_assert_int_eq(dedup_seen(d, 6), 0);
 	ck_assert_int_eq(dedup_seen(d, 5), 0);
 	dedup_free(d);
+	dedup_free(NULL); /* like free(NULL) */
 	/* Window 2: A B A C -> the repeated A does not make A the newest, so
 	 * C forgets A and A is new again. */
 	static const uint64_t seq[] = {1, 2, 1, 3, 1, 2, 3};
@@ -86,6 +87,19 @@ START_TEST(colliding_identities)
 		seq[i] = 1 + 16 * ((s >> 16) % 9) + ((s >> 8) % 3);
 	}
 	for (size_t w = 1; w <= 12; w++)
+		against_model(w, seq, 400);
+	/* Full 64-bit identities from a pool of 24, so the high bits, which
+	 * the slot index folds in, differ too. */
+	uint64_t pool[24], x = 88172645463325252ULL;
+	for (size_t i = 0; i < 24; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		pool[i] = x;
+	}
+	for (size_t i = 0; i < 400; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		seq[i] = pool[x % 24];
+	}
+	for (size_t w = 1; w <= 20; w++)
 		against_model(w, seq, 400);
 	/* Zero is a valid identity too (0 marks an empty slot inside). */
 	static const uint64_t zero[] = {0, 0, 2, 0, 3, 0, 4, 5, 0};

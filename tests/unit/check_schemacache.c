@@ -67,6 +67,7 @@ START_TEST(null_and_invalid)
 	ck_assert_ptr_null(schema_cache_add(c, "{\"a\":", 5));
 	ck_assert_ptr_null(schema_cache_add(c, "nul", 3));
 	schema_cache_free(c);
+	schema_cache_free(NULL); /* like free(NULL) */
 }
 END_TEST
 
@@ -91,6 +92,17 @@ START_TEST(lru_eviction)
 	ck_assert_str_eq(e->bytes, "{\"e\":1}");
 	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
 	ck_assert_ptr_nonnull(match(c, "{\"d\":1},"));
+	schema_cache_free(c);
+	/* An entry just added counts as used then: with a matched older one
+	 * and a newer one never matched, the older goes first. */
+	c = schema_cache_new(2);
+	add(c, "{\"a\":1}");
+	ck_assert_ptr_nonnull(match(c, "{\"a\":1},"));
+	add(c, "{\"b\":1}");
+	add(c, "{\"c\":1}"); /* evicts a */
+	ck_assert_ptr_null(match(c, "{\"a\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"c\":1},"));
 	schema_cache_free(c);
 	/* Size 0 is taken as 1. */
 	c = schema_cache_new(0);

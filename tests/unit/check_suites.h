@@ -13,6 +13,7 @@ Suite *envelope_suite(void);
 Suite *golden_suite(void);
 Suite *jsonval_suite(void);
 Suite *linereader_suite(void);
+Suite *mutants_suite(void);
 Suite *options_suite(void);
 Suite *output_suite(void);
 Suite *schemacache_suite(void);
