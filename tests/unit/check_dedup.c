@@ -159,6 +159,12 @@ START_TEST(identity_parts)
 	ck_assert_uint_eq(h, identity_of(base));
 	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
 		ck_assert_msg(identity_of(other[i]) != h, "same identity as the base: %s", other[i]);
+	/* The same bytes in another order are another position and key. */
+	const char *p12 = "{\"before\":null,\"after\":{\"id\":12},\"source\":{\"lsn\":34},\"op\":\"c\"}";
+	const char *p21 = "{\"before\":null,\"after\":{\"id\":21},\"source\":{\"lsn\":34},\"op\":\"c\"}";
+	const char *p43 = "{\"before\":null,\"after\":{\"id\":12},\"source\":{\"lsn\":43},\"op\":\"c\"}";
+	ck_assert_uint_ne(identity_of(p12), identity_of(p21));
+	ck_assert_uint_ne(identity_of(p12), identity_of(p43));
 	/* A delete is identified by its before image. */
 	const char *d1 = "{\"before\":{\"id\":1},\"after\":null,\"source\":{\"lsn\":5},\"op\":\"d\"}";
 	const char *d2 = "{\"before\":{\"id\":2},\"after\":null,\"source\":{\"lsn\":5},\"op\":\"d\"}";

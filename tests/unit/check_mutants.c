@@ -65,7 +65,7 @@ START_TEST(fast_path_agrees_with_general_path)
 }
 END_TEST
 
-START_TEST(invalid_utf8_in_schema_rejected_when_cached_too)
+START_TEST(invalid_utf8_rejected_when_cached_too)
 {
 	static const char *const argv[] = {"-q", NULL};
 	struct run_result r;
@@ -76,6 +76,14 @@ START_TEST(invalid_utf8_in_schema_rejected_when_cached_too)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_str_eq(r.out, "");
 	const struct expect_diag want[] = {{1, "invalid UTF-8"}, {2, "invalid UTF-8"}};
+	expect_diags(r.err, "<stdin>", want, 2);
+	run_free(&r);
+	/* Invalid UTF-8 in the payload, after a known schema or not. */
+	const char *badp = tricky[sizeof tricky / sizeof tricky[0] - 2];
+	snprintf(in, sizeof in, "%s%s", badp, badp);
+	run(argv, in, &r);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.out, "");
 	expect_diags(r.err, "<stdin>", want, 2);
 	run_free(&r);
 }
@@ -245,7 +253,7 @@ mutants_suite(void)
 	TCase *tc = tcase_create("survivors");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, fast_path_agrees_with_general_path, 0, sizeof tricky / sizeof tricky[0]);
-	tcase_add_test(tc, invalid_utf8_in_schema_rejected_when_cached_too);
+	tcase_add_test(tc, invalid_utf8_rejected_when_cached_too);
 	tcase_add_test(tc, escaped_nul_by_backslash_run);
 	tcase_add_test(tc, decimal_text_with_signs);
 	tcase_add_test(tc, kcat_object_key_gives_ids);
