@@ -44,10 +44,20 @@ $(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/*.h tests/unit/*.h) Makefi
 $(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CJSON_LIBS)
 
+# The --fsync tests count fsync(2) calls through this LD_PRELOAD shim,
+# built without the sanitizers so it preloads into any build.
+$(BUILD)/fsync_shim.so: tests/shim/fsync_shim.c Makefile
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -shared -fPIC -o $@ $< -ldl
+
 # The unit suites, golden files and CLI tests run in one Check runner.
 # CK_RUN_SUITE=diff make check runs one suite.
-unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
-	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C $(BUILD)/check_cdcpivot
+# CK_EXCLUDE_TAGS is Check's own: UNIT_EXCLUDE_TAGS=slow leaves out the
+# test cases tagged so, should there be any.
+UNIT_EXCLUDE_TAGS ?=
+unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot $(BUILD)/fsync_shim.so
+	@test -z "$(UNIT_EXCLUDE_TAGS)" || echo "unit: not running tests tagged: $(UNIT_EXCLUDE_TAGS)"
+	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C CK_EXCLUDE_TAGS='$(UNIT_EXCLUDE_TAGS)' $(BUILD)/check_cdcpivot
 
 check: unit docs-test asan valgrind clang-O0 man-lint install-test fuzz
 
@@ -72,8 +82,8 @@ asan:
 
 # Valgrind over the unit suites (no fork so it sees everything) and over the
 # binary in every golden case.
-valgrind: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
-	CK_FORK=no CK_TIMEOUT_MULTIPLIER=20 CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C \
+valgrind: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot $(BUILD)/fsync_shim.so
+	CK_FORK=no CK_TIMEOUT_MULTIPLIER=20 CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C CK_EXCLUDE_TAGS='$(UNIT_EXCLUDE_TAGS)' \
 		CDCPIVOT_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all' \
 		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 		$(BUILD)/check_cdcpivot
@@ -126,6 +136,12 @@ $(BUILD)/fuzz_line: tests/fuzz/fuzz_line.c $(LIB_SRCS) $(wildcard include/*.h) M
 fuzz: $(BUILD)/fuzz_line
 	tests/fuzz/run.sh $(BUILD)/fuzz_line $(FUZZ_SECONDS)
 
+# Mutation testing of the modules that decide rows (tests/mutate/): not
+# part of check; about 20 minutes. MUTATE_JOBS=1 for one tree at a time,
+# MUTATE_MAX=N mutants (0: every candidate), MUTATE_FILES=diff,dedup.
+mutate:
+	python3 tests/mutate/mutate.py
+
 # Regenerates the expected output of every golden case; review git diff.
 golden-update: $(BUILD)/cdcpivot
 	tests/golden-update.sh $(BUILD)/cdcpivot
@@ -136,5 +152,5 @@ format:
 clean:
 	rm -rf build cdcpivot
 
-.PHONY: all unit test docs-test check asan valgrind clang-O0 man-lint install-test install uninstall golden-update \
-	format clean e2e bench fuzz
+.PHONY: all unit test docs-test check asan valgrind clang-O0 man-lint install-test install uninstall \
+	golden-update format clean e2e bench fuzz mutate

@@ -44,6 +44,15 @@
       stderr the "holding_id|sha256 hex" lines `psql -A -t -F '|'` must print
       for them after loading (nothing after the "|" for NULL).
 
+  e2e.py rows DBROWS FIELDS EVENTS...
+      DBROWS is holding_pivot as PostgreSQL holds it after the load, as CSV
+      of holding_id, user_id, change_field, old_value, new_value, crud_type
+      and the commit time (to_char ... MS), old and new prefixed with V (a
+      value) or N (NULL) so that '' and NULL stay apart. Checks that it
+      holds exactly the rows the raw EVENTS give for the tracked FIELDS
+      (comma-separated), values decoded here from the Debezium schema
+      (Decimal, Date, MicroTimestamp), as a multiset.
+
   e2e.py latency FIFO OUT EVENTS COUNT
       Write the first COUNT events of EVENTS one at a time into FIFO (read by
       cdcpivot, whose output goes to OUT), and after each write poll OUT until
@@ -322,6 +331,73 @@ def cmd_queries(args):
         print("\t".join(c))
 
 
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def decoder(schema_fields, name):
+    """How the schema says field `name` of a row image is printed."""
+    for f in schema_fields or ():
+        if f.get("field") != name:
+            continue
+        logical = f.get("name")
+        if logical == "io.debezium.time.MicroTimestamp":
+            return lambda v: (EPOCH + datetime.timedelta(microseconds=v)).strftime("%Y-%m-%d %H:%M:%S.%f")
+        if logical == "io.debezium.time.Date":
+            return lambda v: (EPOCH + datetime.timedelta(days=v)).strftime("%Y-%m-%d")
+        if logical == "org.apache.kafka.connect.data.Decimal":
+            scale = int(f["parameters"]["scale"])
+
+            def dec(v):
+                import base64
+                n = int.from_bytes(base64.b64decode(v), "big", signed=True)
+                sign, n = ("-" if n < 0 else ""), abs(n)
+                return "%s%d.%0*d" % (sign, n // 10 ** scale, scale, n % 10 ** scale)
+            return dec
+    return text
+
+
+def expected_rows(paths, fields):
+    """(holding_id, user_id, field, old, new, crud, commit) per change."""
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                doc = json.loads(line)
+                p, image_fields = doc, None
+                if "schema" in doc and "payload" in doc:
+                    p = doc["payload"]
+                    image_fields = [x for x in doc["schema"]["fields"] if x["field"] == "after"][0]["fields"]
+                op, before, after = p["op"], p.get("before"), p.get("after")
+                img = before if op == "d" else after
+                commit = fmt_ts(ts_of(p))
+                for name in fields:
+                    dec = decoder(image_fields, name)
+
+                    def val(v):
+                        return "N" if v is None else "V" + dec(v)
+                    old = before.get(name) if before is not None and op in ("u", "d") else None
+                    new = after.get(name) if op != "d" else None
+                    if op == "u" and old == new:
+                        continue
+                    rows.append((text(img["holding_id"]), text(img["user_id"]), name, val(old),
+                                 val(new), op, commit))
+    return rows
+
+
+def cmd_rows(args):
+    db, fields, paths = args[0], args[1].split(","), args[2:]
+    want = expected_rows(paths, fields)
+    got = read_rows(db)
+    # A multiset: a table has no order (rows of one event come back from a
+    # scan in any order); the order is checked where the CSV is compared.
+    problems = compare(sorted(want), sorted(got), 0, "holding_pivot")
+    if problems:
+        die("\n".join(problems))
+    kinds = collections.Counter(r[5] for r in got)
+    print("%d rows (%s) as the events say, '' and NULL apart"
+          % (len(got), " ".join("%s=%d" % kv for kv in sorted(kinds.items()))))
+
+
 def cmd_latency(args):
     fifo, out, path, count = args[0], args[1], args[2], int(args[3])
     lines, want = [], []
@@ -384,9 +460,9 @@ def cmd_hostile(args):
 
 def main():
     if len(sys.argv) < 2:
-        die("usage: e2e.py keyed|same|stable|group|queries|hostile|latency ...")
+        die("usage: e2e.py keyed|same|stable|group|queries|rows|hostile|latency ...")
     cmds = {"keyed": cmd_keyed, "same": cmd_same, "group": cmd_group, "stable": cmd_stable,
-            "queries": cmd_queries, "latency": cmd_latency, "hostile": cmd_hostile}
+            "queries": cmd_queries, "latency": cmd_latency, "rows": cmd_rows, "hostile": cmd_hostile}
     if sys.argv[1] not in cmds:
         die("unknown command " + sys.argv[1])
     cmds[sys.argv[1]](sys.argv[2:])

@@ -10,14 +10,18 @@ main(void)
 	SRunner *sr = srunner_create(base64_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, decode_suite());
+	srunner_add_suite(sr, dedup_suite());
 	srunner_add_suite(sr, diff_suite());
 	srunner_add_suite(sr, envelope_suite());
 	srunner_add_suite(sr, failures_suite());
 	srunner_add_suite(sr, golden_suite());
 	srunner_add_suite(sr, jsonval_suite());
 	srunner_add_suite(sr, linereader_suite());
+	srunner_add_suite(sr, mutants_suite());
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, output_suite());
+	srunner_add_suite(sr, schemacache_suite());
+	srunner_add_suite(sr, pins_suite());
 	srunner_add_suite(sr, timefmt_suite());
 	srunner_add_suite(sr, utf8_suite());
 	srunner_add_suite(sr, writer_suite());

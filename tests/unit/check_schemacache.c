@@ -1,0 +1,168 @@
+/* schemacache.h: a schema is recognised by its bytes, the whole of them,
+ * followed by a byte that ends a JSON value; least recently used entries
+ * go first; json_value_extent finds where a value ends. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "schemacache.h"
+
+static struct schema_entry *
+add(struct schema_cache *c, const char *s)
+{
+	struct schema_entry *e = schema_cache_add(c, s, strlen(s));
+	ck_assert_ptr_nonnull(e);
+	return e;
+}
+
+static struct schema_entry *
+match(struct schema_cache *c, const char *s)
+{
+	return schema_cache_match(c, s, strlen(s));
+}
+
+START_TEST(whole_bytes_and_a_value_end)
+{
+	struct schema_cache *c = schema_cache_new(4, 0);
+	const char *a = "{\"type\":\"struct\",\"parameters\":{\"scale\":\"2\"}}";
+	struct schema_entry *ea = add(c, a);
+	ck_assert_uint_eq(ea->len, strlen(a));
+	ck_assert_ptr_nonnull(ea->schema);
+	char text[256];
+	/* Each byte that can end the value. */
+	static const char ends[] = ",} \t\r\n";
+	for (const char *p = ends; *p; p++) {
+		snprintf(text, sizeof text, "%s%c\"payload\":1}", a, *p);
+		ck_assert_ptr_eq(match(c, text), ea);
+	}
+	/* Not followed by an end: another value that starts the same. */
+	snprintf(text, sizeof text, "%sx", a);
+	ck_assert_ptr_null(match(c, text));
+	/* The schema itself with nothing after it. */
+	ck_assert_ptr_null(schema_cache_match(c, a, strlen(a)));
+	/* Equal length, differing in the last bytes, or in the first. */
+	const char *b = "{\"type\":\"struct\",\"parameters\":{\"scale\":\"3\"}}";
+	snprintf(text, sizeof text, "%s,", b);
+	ck_assert_ptr_null(match(c, text));
+	struct schema_entry *eb = add(c, b);
+	ck_assert_ptr_eq(match(c, text), eb);
+	snprintf(text, sizeof text, "%s,", a);
+	ck_assert_ptr_eq(match(c, text), ea);
+	snprintf(text, sizeof text, "[%s,", a + 1);
+	ck_assert_ptr_null(match(c, text));
+	/* A shorter text than the schema. */
+	ck_assert_ptr_null(match(c, "{\"type\""));
+	schema_cache_free(c);
+}
+END_TEST
+
+START_TEST(null_and_invalid)
+{
+	struct schema_cache *c = schema_cache_new(2, 0);
+	struct schema_entry *e = add(c, "null");
+	ck_assert_ptr_null(e->schema);
+	ck_assert_ptr_eq(match(c, "null,\"payload\":{}}"), e);
+	ck_assert_ptr_null(schema_cache_add(c, "[1,2]", 5));
+	ck_assert_ptr_null(schema_cache_add(c, "{\"a\":", 5));
+	ck_assert_ptr_null(schema_cache_add(c, "nul", 3));
+	schema_cache_free(c);
+	schema_cache_free(NULL); /* like free(NULL) */
+}
+END_TEST
+
+/* Least recently used goes first, where a match counts as a use. */
+START_TEST(lru_eviction)
+{
+	struct schema_cache *c = schema_cache_new(3, 0);
+	add(c, "{\"a\":1}");
+	add(c, "{\"b\":1}");
+	add(c, "{\"c\":1}");
+	ck_assert_ptr_nonnull(match(c, "{\"a\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	add(c, "{\"d\":1}"); /* evicts c */
+	ck_assert_ptr_null(match(c, "{\"c\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"a\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"d\":1},"));
+	add(c, "{\"e\":1}"); /* evicts a, used longest ago */
+	ck_assert_ptr_null(match(c, "{\"a\":1},"));
+	struct schema_entry *e = match(c, "{\"e\":1},");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->bytes, "{\"e\":1}");
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"d\":1},"));
+	schema_cache_free(c);
+	/* An entry just added counts as used then: with a matched older one
+	 * and a newer one never matched, the older goes first. */
+	c = schema_cache_new(2, 0);
+	add(c, "{\"a\":1}");
+	ck_assert_ptr_nonnull(match(c, "{\"a\":1},"));
+	add(c, "{\"b\":1}");
+	add(c, "{\"c\":1}"); /* evicts a */
+	ck_assert_ptr_null(match(c, "{\"a\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"c\":1},"));
+	schema_cache_free(c);
+	/* Size 0 is taken as 1. */
+	c = schema_cache_new(0, 0);
+	add(c, "{\"a\":1}");
+	add(c, "{\"b\":1}");
+	ck_assert_ptr_null(match(c, "{\"a\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	schema_cache_free(c);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	size_t want;
+} extents[] = {
+	{"{\"a\":1},\"payload\"", 7},
+	{"{\"a\":{\"b\":[1,{}]}}}", 18},
+	{"[1,[2]],", 7},
+	{"\"str\",", 5},
+	{"\"a\\\"b\",", 6},      /* escaped quote */
+	{"\"a\\\\\",", 5},       /* escaped backslash, then the end */
+	{"{\"}\":\"{\"},x", 9},  /* brackets inside strings */
+	{"null,", 4},
+	{"true}", 4},
+	{"-12.5e3 ,", 7},
+	{"1]", 1},
+	{"12", 2},               /* a bare literal may end at the end */
+	{"", 0},
+	{"{\"a\":1", 0},         /* unclosed */
+	{"\"abc", 0},
+	{"}", 0},
+	{"]", 0},
+	{"[1}", 3},              /* not validated: brackets are counted */
+};
+
+START_TEST(value_extent)
+{
+	const char *t = extents[_i].text;
+	ck_assert_msg(json_value_extent(t, strlen(t)) == extents[_i].want, "'%s': got %zu, want %zu", t,
+	    json_value_extent(t, strlen(t)), extents[_i].want);
+	/* Cut just after the value, the same extent; one byte shorter, none
+	 * (or, for a bare literal, one less). */
+	size_t w = extents[_i].want;
+	if (w > 0) {
+		ck_assert_uint_eq(json_value_extent(t, w), w);
+		size_t shorter = strchr("{[\"", t[0]) != NULL ? 0 : w - 1;
+		ck_assert_uint_eq(json_value_extent(t, w - 1), shorter);
+	}
+}
+END_TEST
+
+Suite *
+schemacache_suite(void)
+{
+	Suite *s = suite_create("schemacache");
+	TCase *tc = tcase_create("cache");
+	tcase_add_test(tc, whole_bytes_and_a_value_end);
+	tcase_add_test(tc, null_and_invalid);
+	tcase_add_test(tc, lru_eviction);
+	tcase_add_loop_test(tc, value_extent, 0, sizeof extents / sizeof extents[0]);
+	suite_add_tcase(s, tc);
+	return s;
+}
