@@ -149,6 +149,39 @@ is_mongodb(const struct envelope *env)
 	return c != NULL && strcmp(c, "mongodb") == 0;
 }
 
+/* The 1-based column of a \u0000 escape in line, or 0. An odd run of
+ * backslashes before "u0000" makes it an escape; an even one is an escaped
+ * backslash followed by text. */
+static size_t
+escaped_nul(const char *line, size_t len)
+{
+	/* Backslashes are rare in Debezium lines, so this costs one memchr. */
+	const char *p = line, *end = line + len;
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		const char *run = p;
+		while (p < end && *p == '\\')
+			p++;
+		if ((p - run) % 2 == 1 && end - p >= 5 && memcmp(p, "u0000", 5) == 0)
+			return (size_t)(run - line) + (size_t)(p - run);
+	}
+	return 0;
+}
+
+/* Rejects text (JSON held in a string of the line: a kcat -J payload or
+ * key, a MongoDB row image) when it holds an escaped NUL, which cJSON
+ * would cut the value at. The line-level check cannot see these: in the
+ * line the escape is itself escaped ("\\u0000"). Returns 1 if rejected. */
+static int
+reject_escaped_nul(struct envelope *env, const char *what, const char *text)
+{
+	size_t esc = escaped_nul(text, strlen(text));
+	if (esc == 0)
+		return 0;
+	reject(env, "%sescaped NUL (\\u0000) in a string at column %zu, which cannot be kept", what,
+	    esc);
+	return 1;
+}
+
 static int
 row_image(struct envelope *env, const char *name, const cJSON **out)
 {
@@ -159,6 +192,10 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 	if (cJSON_IsString(v) && is_mongodb(env)) {
 		/* Debezium's MongoDB connector sends the document as extended
 		 * JSON text; only there is a string image legitimate. */
+		char what[16];
+		snprintf(what, sizeof what, "\"%s\": ", name);
+		if (reject_escaped_nul(env, what, v->valuestring))
+			return -1;
 		size_t off;
 		int trailing;
 		cJSON *doc = jsonval_parse(v->valuestring, strlen(v->valuestring), &off, &trailing);
@@ -485,11 +522,14 @@ classify_kcat(struct envelope *env, const cJSON *rec)
 {
 	env->record = rec;
 	const cJSON *key = member(rec, "key");
+	const cJSON *payload = member(rec, "payload");
+	if ((cJSON_IsString(key) && reject_escaped_nul(env, "kcat key: ", key->valuestring)) ||
+	    (cJSON_IsString(payload) && reject_escaped_nul(env, "kcat payload: ", payload->valuestring)))
+		return;
 	if (cJSON_IsString(key))
 		take_key(env, key->valuestring, strlen(key->valuestring));
 	else if (cJSON_IsObject(key))
 		set_key(env, key);
-	const cJSON *payload = member(rec, "payload");
 	if (cJSON_IsNull(payload)) {
 		skip(env, SKIP_TOMBSTONE);
 		return;
@@ -503,24 +543,6 @@ classify_kcat(struct envelope *env, const cJSON *rec)
 		return;
 	}
 	classify_value(env, payload->valuestring, strlen(payload->valuestring), 0, "kcat payload: ");
-}
-
-/* The 1-based column of a \u0000 escape in line, or 0. An odd run of
- * backslashes before "u0000" makes it an escape; an even one is an escaped
- * backslash followed by text. */
-static size_t
-escaped_nul(const char *line, size_t len)
-{
-	/* Backslashes are rare in Debezium lines, so this costs one memchr. */
-	const char *p = line, *end = line + len;
-	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		const char *run = p;
-		while (p < end && *p == '\\')
-			p++;
-		if ((p - run) % 2 == 1 && end - p >= 5 && memcmp(p, "u0000", 5) == 0)
-			return (size_t)(run - line) + (size_t)(p - run);
-	}
-	return 0;
 }
 
 void
