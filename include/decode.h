@@ -45,7 +45,11 @@
  *
  * Fractions are always printed at the source precision, zeros included
  * (lossless and column-stable). Times of day may reach 24:00:00 (PostgreSQL
- * allows it); years beyond 0000..9999 are printed as timefmt_ms prints them.
+ * allows it). Dates and timestamps are printed as PostgreSQL prints them
+ * (DateStyle ISO): years before 1 as "0001-12-31 23:59:59.999 BC", years
+ * beyond 9999 with more digits, and PostgreSQL's infinite timestamps
+ * (the markers Debezium sends for them, see decode.c) as "infinity" and
+ * "-infinity". ZonedTimestamp's "infinity" strings pass unchanged.
  * The TOAST placeholder is the caller's business, not this module's. */
 
 struct decode_opts {

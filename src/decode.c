@@ -360,19 +360,29 @@ put_padded(char *p, int64_t n, int w)
 	return p + snprintf(p, 24, w == 2 ? "%02lld" : "%04lld", (long long)n);
 }
 
-/* Writes "YYYY-MM-DD" for days since the epoch (years outside 0..9999 as
- * timefmt_ms writes them) and returns the end; p has room for 40 bytes. */
+/* Writes "YYYY-MM-DD" for days since the epoch (years as timefmt_year
+ * writes them; *bc set when the value must end in " BC") and returns the
+ * end; p has room for 40 bytes. */
 static char *
-put_ymd(char *p, int64_t days)
+put_ymd(char *p, int64_t days, int *bc)
 {
 	int64_t y;
 	unsigned mo, d;
 	timefmt_civil(days, &y, &mo, &d);
-	p = put_padded(p, y, 4);
+	p += timefmt_year(y, p, bc);
 	*p++ = '-';
 	p = put_digits(p, mo, 2);
 	*p++ = '-';
 	return put_digits(p, d, 2);
+}
+
+static char *
+put_bc(char *p, int bc)
+{
+	if (!bc)
+		return p;
+	memcpy(p, " BC", 3);
+	return p + 3;
 }
 
 /* Writes "HH:MM:SS.f..." for x >= 0 units of unit and returns the end
@@ -402,7 +412,9 @@ put_date(struct buf *out, const cJSON *v, int json)
 	if (get_int(v, &days) != 0 || days > MAX_DAYS || days < -MAX_DAYS)
 		return -1;
 	char tmp[48];
-	char *e = put_ymd(tmp, days);
+	int bc;
+	char *e = put_ymd(tmp, days, &bc);
+	e = put_bc(e, bc);
 	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }
@@ -419,18 +431,48 @@ put_time(struct buf *out, const cJSON *v, unsigned unit, int json)
 	return 0;
 }
 
+/* PostgreSQL's infinity and -infinity timestamps, as Debezium sends them:
+ * the PostgreSQL JDBC driver's markers 9223372036825200000 and
+ * -9223372036832400000 (documented for TIMESTAMP columns; Debezium reads
+ * them as microseconds, so in milliseconds they are also seen divided by
+ * 1000), and the int64 extremes (the nanosecond modes of Debezium 3.x,
+ * and PostgreSQL's own internal form). Returns 1, -1 or 0. */
+static int
+timestamp_infinity(int64_t x, unsigned unit)
+{
+	static const int64_t pos = INT64_C(9223372036825200000), neg = INT64_C(-9223372036832400000);
+	if (x == INT64_MAX)
+		return 1;
+	if (x == INT64_MIN)
+		return -1;
+	if (unit == U_NS)
+		return 0; /* the markers are real instants of 2262 in nanoseconds */
+	if (x == pos || (unit == U_MS && x == pos / 1000))
+		return 1;
+	if (x == neg || (unit == U_MS && x == neg / 1000))
+		return -1;
+	return 0;
+}
+
 static int
 put_timestamp(struct buf *out, const cJSON *v, unsigned unit, int json)
 {
 	int64_t x;
 	if (get_int(v, &x) != 0)
 		return -1;
+	int inf = timestamp_infinity(x, unit);
+	if (inf != 0) {
+		put_ascii(out, inf > 0 ? "infinity" : "-infinity", inf > 0 ? 8 : 9, json);
+		return 0;
+	}
 	int64_t days, rem;
 	floor_divmod(x, 86400 * unit_per_sec[unit], &days, &rem);
 	char tmp[96];
-	char *e = put_ymd(tmp, days);
+	int bc;
+	char *e = put_ymd(tmp, days, &bc);
 	*e++ = ' ';
 	e = put_hms(e, rem, unit);
+	e = put_bc(e, bc);
 	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }

@@ -126,6 +126,10 @@ ts_member(const cJSON *obj, const char *name, int64_t per_ms, int64_t *ms)
 	return 1;
 }
 
+/* The commit time: the first of source.ts_ms, ts_us, ts_ns, ts_usec, then
+ * the envelope's, that is present and not 0. A 0 is what some readers put
+ * in source.ts_ms of snapshot reads, meaning "unknown", not 1970; it is
+ * only used when no other time is given. */
 static void
 find_time(struct envelope *env)
 {
@@ -134,12 +138,19 @@ find_time(struct envelope *env)
 		int64_t per_ms;
 	} units[] = {{"ts_ms", 1}, {"ts_us", 1000}, {"ts_ns", 1000000}, {"ts_usec", 1000}};
 	const cJSON *where[2] = {env->source, env->payload};
-	for (size_t w = 0; w < 2; w++)
-		for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
-			if (ts_member(where[w], units[u].name, units[u].per_ms, &env->ts_ms)) {
+	for (size_t w = 0; w < 2; w++) {
+		for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+			int64_t ms;
+			if (!ts_member(where[w], units[u].name, units[u].per_ms, &ms))
+				continue;
+			if (!env->has_ts || ms != 0) {
 				env->has_ts = 1;
-				return;
+				env->ts_ms = ms;
 			}
+			if (ms != 0)
+				return;
+		}
+	}
 }
 
 static int

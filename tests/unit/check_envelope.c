@@ -459,7 +459,13 @@ static const struct {
 	/* as a double this would be ...124000000 ns */
 	{"ts_ns exact, not via double", TS_EVENT(",\"source\":{\"ts_ns\":1600000000123999999}", ""), 1,
 	    1600000000123},
-	{"zero", TS_EVENT(",\"source\":{\"ts_ms\":0}", ",\"ts_ms\":5"), 1, 0},
+	/* source.ts_ms 0 (snapshot reads from some readers) is "unknown":
+	 * the envelope's time is used, as when it is absent; a 0 with no
+	 * other time is still a time. */
+	{"zero source, envelope time", TS_EVENT(",\"source\":{\"ts_ms\":0}", ",\"ts_ms\":5"), 1, 5},
+	{"zero source, zero envelope", TS_EVENT(",\"source\":{\"ts_ms\":0}", ",\"ts_ms\":0"), 1, 0},
+	{"zero source only", TS_EVENT(",\"source\":{\"ts_ms\":0}", ""), 1, 0},
+	{"zero source ts_ms, source ts_us", TS_EVENT(",\"source\":{\"ts_ms\":0,\"ts_us\":7000}", ",\"ts_ms\":5"), 1, 7},
 	{"negative ts_ms", TS_EVENT(",\"source\":{\"ts_ms\":-5}", ""), 1, -5},
 	{"ts_us -1 floors", TS_EVENT(",\"source\":{\"ts_us\":-1}", ""), 1, -1},
 	{"ts_us -999 floors", TS_EVENT(",\"source\":{\"ts_us\":-999}", ""), 1, -1},
