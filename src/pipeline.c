@@ -132,10 +132,20 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 			diag_warn(&r->diag, lineno,
 			    "field '%s' was not sent (unchanged TOASTed value, \"%s\"): not reported as a change",
 			    d->unavailable[i], r->o->unavailable);
-	if (r->pivot.mismatch != NULL && once_first(&r->warned, "mismatch", r->pivot.mismatch))
-		diag_warn(&r->diag, lineno,
-		    "value of field '%s' does not fit its schema: printed as it arrived",
-		    r->pivot.mismatch);
+	for (size_t i = 0; i < r->pivot.nmismatch; i++) {
+		const struct pivot_mismatch *m = &r->pivot.mismatch[i];
+		int scale = m->why == DECODE_BAD_SCALE;
+		if (!once_first(&r->warned, scale ? "scale" : "mismatch", m->name))
+			continue;
+		if (scale)
+			diag_warn(&r->diag, lineno,
+			    "value of field '%s' has a decimal scale beyond any database's "
+			    "(-1000..1000 declared, -1000..16383 per value): printed as it arrived",
+			    m->name);
+		else
+			diag_warn(&r->diag, lineno,
+			    "value of field '%s' does not fit its schema: printed as it arrived", m->name);
+	}
 	for (size_t i = 0; i < d->nmissing; i++)
 		if (once_first(&r->warned, "missing", d->missing[i]))
 			diag_warn(&r->diag, lineno, "field '%s' is not in the row", d->missing[i]);

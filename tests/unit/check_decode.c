@@ -103,6 +103,8 @@ one_column_table(const char *col)
 #define Z10 "0000000000"
 #define Z50 Z10 Z10 Z10 Z10 Z10
 #define Z100 Z50 Z50
+#define Z90 Z50 Z10 Z10 Z10 Z10
+#define Z900 Z100 Z100 Z100 Z100 Z100 Z100 Z100 Z100 Z100
 #define E200P1 "AU5xjX12JaLZaFHxWALKw7aBQe6ZtEQnMGjsE98kk5H926YMaE1FRgieh96JtDprzT8Wk4KIdTy5suEA" \
 	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB"
 #define E200M1 "/rGOcoKJ2l0ml64Op/01PEl+vhFmS7vYz5cT7CDbbG4CJFnzl7K6ufdheCF2S8WUMsDpbH13isNGTR7/" \
@@ -114,7 +116,7 @@ static const struct {
 	int hex;            /* --bytes hex */
 	int ret;            /* decode_render's result */
 	const char *want;   /* the text appended */
-	int mismatch;       /* whether *mismatch is set */
+	int mismatch;       /* *mismatch: 1 mismatch, 2 bad decimal scale */
 } cases[] = {
 	/* io.debezium.time.Date / connect Date: days since 1970-01-01 */
 	{DATE, "0", 0, 1, "1970-01-01", 0},
@@ -257,7 +259,22 @@ static const struct {
 	{DEC("2"), "{\"a\":1}", 0, 1, "{\"a\":1}", 1},
 	{DEC_NOSCALE, "\"A5lh\"", 0, 1, "A5lh", 1}, /* no scale */
 	{DEC("x"), "\"A5lh\"", 0, 1, "A5lh", 1},
-	{DEC("999999999"), "\"A5lh\"", 0, 1, "A5lh", 1},
+	/* Scales beyond any database's (PostgreSQL numeric(p,s): s in
+	 * -1000..1000; a value's own scale up to 16383) only make zeros: the
+	 * value is printed as it arrived, reported as a bad scale (2). */
+	{DEC("999999999"), "\"A5lh\"", 0, 1, "A5lh", 2},
+	{DEC("1001"), "\"AQ==\"", 0, 1, "AQ==", 2},
+	{DEC("-1001"), "\"AQ==\"", 0, 1, "AQ==", 2},
+	{DEC("-100000"), "\"AQ==\"", 0, 1, "AQ==", 2},
+	{ARRAY(DEC("-100000")), "[\"AQ==\",\"AQ==\"]", 0, 1, "[\"AQ==\",\"AQ==\"]", 2},
+	{DEC("1000"), "\"AQ==\"", 0, 1, "0." Z900 Z90 "000000000" "1", 0},
+	{DEC("-1000"), "\"AQ==\"", 0, 1, "1" Z900 Z100, 0},
+	{DEC("-1000"), "\"AA==\"", 0, 1, "0", 0},
+	{VSD, "{\"scale\":-1000,\"value\":\"Ag==\"}", 0, 1, "2" Z900 Z100, 0},
+	{VSD, "{\"scale\":-1001,\"value\":\"Ag==\"}", 0, 1, "{\"scale\":-1001,\"value\":\"Ag==\"}", 2},
+	{VSD, "{\"scale\":16384,\"value\":\"Ag==\"}", 0, 1, "{\"scale\":16384,\"value\":\"Ag==\"}", 2},
+	{VSD, "{\"scale\":-100000,\"value\":\"Ag==\"}", 0, 1,
+	    "{\"scale\":-100000,\"value\":\"Ag==\"}", 2},
 	/* io.debezium.data.VariableScaleDecimal */
 	{VSD, "{\"scale\":2,\"value\":\"A5lh\"}", 0, 1, "2358.73", 0},
 	{VSD, "{\"value\":\"A5lh\",\"scale\":3}", 0, 1, "235.873", 0},
@@ -501,6 +518,36 @@ START_TEST(mismatch_sticks)
 	ck_assert_int_eq(decode_render(&out, c, v.root->child->next, NULL, &mismatch), 1);
 	ck_assert_int_eq(mismatch, 1);
 	assert_text_eq("both values", out.p, out.len, "bad1970-01-02");
+	buf_free(&out);
+	doc_free(&v);
+	decode_table_free(t);
+}
+END_TEST
+
+/* The largest scale an unconstrained PostgreSQL numeric value has:
+ * SELECT '1e-16383'::numeric::text is "0.", 16382 zeros and "1" (16385
+ * characters); one more is beyond any database, and the value stays as it
+ * arrived, reported as a bad scale, while the first is still decoded. */
+START_TEST(value_scale_bound)
+{
+	struct decode_table *t = one_column_table(VSD);
+	const struct decode_column *c = decode_table_column(t, "c");
+	struct doc v;
+	doc_parse(&v, "[{\"scale\":16383,\"value\":\"AQ==\"},{\"scale\":16384,\"value\":\"AQ==\"}]");
+	struct buf out;
+	buf_init(&out);
+	int mismatch = 0;
+	ck_assert_int_eq(decode_render(&out, c, v.root->child, NULL, &mismatch), 1);
+	ck_assert_int_eq(mismatch, 0);
+	ck_assert_uint_eq(out.len, 16385);
+	ck_assert_mem_eq(out.p, "0.000", 5);
+	ck_assert_mem_eq(out.p + out.len - 3, "001", 3);
+	for (size_t i = 2; i + 1 < out.len; i++)
+		ck_assert_int_eq(out.p[i], '0');
+	out.len = 0;
+	ck_assert_int_eq(decode_render(&out, c, v.root->child->next, NULL, &mismatch), 1);
+	ck_assert_int_eq(mismatch, DECODE_BAD_SCALE);
+	assert_text_eq("beyond", out.p, out.len, "{\"scale\":16384,\"value\":\"AQ==\"}");
 	buf_free(&out);
 	doc_free(&v);
 	decode_table_free(t);
@@ -867,6 +914,7 @@ decode_suite(void)
 	tcase_add_loop_test(tc, no_row_struct, 0, NCASES(no_row_schemas));
 	tcase_add_test(tc, null_arguments);
 	tcase_add_test(tc, mismatch_sticks);
+	tcase_add_test(tc, value_scale_bound);
 	tcase_add_test(tc, after_then_before);
 	tcase_add_test(tc, many_columns);
 	tcase_add_test(tc, deep_nesting);
