@@ -56,7 +56,22 @@ struct envelope {
 	int has_ts;
 	int64_t ts_ms;           /* source commit time, else envelope ts_ms */
 
-	cJSON *trees[6];
+	/* MongoDB (source.connector "mongodb"). A delete carries no before
+	 * image: before is then built from the record key's "id" (or "_id"),
+	 * else from the 1.x "filter", as {"_id": <the id>}, and key_only is
+	 * set: only the key is known, as for a relational REPLICA IDENTITY
+	 * DEFAULT delete. An update's updateDescription (2.x) says which
+	 * top-level fields changed: mongo_update is set and updated,
+	 * removed and truncated hold its updatedFields object (parsed from
+	 * its JSON text), removedFields and truncatedArrays arrays, or NULL. */
+	int mongodb;
+	int key_only;
+	int mongo_update;
+	const cJSON *updated;
+	const cJSON *removed;
+	const cJSON *truncated;
+
+	cJSON *trees[10];
 	struct schema_cache *cache;         /* may be NULL */
 	struct schema_entry *schema_entry;  /* the cached schema, when used */
 };

@@ -49,7 +49,7 @@ keep(struct envelope *env, cJSON *tree)
 			return tree;
 		}
 	}
-	cJSON_Delete(tree); /* cannot happen: at most six trees per line */
+	cJSON_Delete(tree); /* cannot happen: at most ten trees per line */
 	return NULL;
 }
 
@@ -226,6 +226,99 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 	return 0;
 }
 
+/* The document id of a MongoDB record key, {"id": "<extended JSON>"}
+ * (or "_id"), as a JSON value: the text parsed when it is JSON, else the
+ * string itself. NULL when the key has no id. */
+static cJSON *
+mongo_key_id(struct envelope *env)
+{
+	const cJSON *id = member(env->key, "_id");
+	if (id == NULL)
+		id = member(env->key, "id");
+	if (id == NULL || cJSON_IsNull(id))
+		return NULL;
+	if (cJSON_IsString(id) && id == member(env->key, "id")) {
+		size_t off;
+		int trailing;
+		cJSON *v = jsonval_parse(id->valuestring, strlen(id->valuestring), &off, &trailing);
+		if (v != NULL)
+			return v;
+	}
+	return cJSON_Duplicate(id, 1);
+}
+
+/* MongoDB's own event forms (see envelope.h): the record key, the
+ * key-only delete, and the update description. Returns -1 after a
+ * reject. */
+static int
+mongo_forms(struct envelope *env)
+{
+	if (env->key != NULL && member(env->key, "_id") == NULL) {
+		/* Debezium names the key's field "id" and writes the document's
+		 * _id into it as extended JSON text; as {"_id": <value>} the key
+		 * names the column the documents have, so ids agree between
+		 * inserts, updates and key-only deletes. */
+		cJSON *id = mongo_key_id(env);
+		cJSON *k = id != NULL ? cJSON_CreateObject() : NULL;
+		if (k != NULL) {
+			cJSON_AddItemToObject(k, "_id", id);
+			env->key = keep(env, k);
+		} else {
+			cJSON_Delete(id);
+		}
+	}
+	if (env->op == 'd' && env->before == NULL) {
+		cJSON *id = mongo_key_id(env);
+		cJSON *image = id != NULL ? cJSON_CreateObject() : NULL;
+		if (image != NULL) {
+			cJSON_AddItemToObject(image, "_id", id);
+			env->before = keep(env, image);
+		} else {
+			cJSON_Delete(id);
+			/* Debezium 1.x: the delete's selection, {"_id": ...}. */
+			const cJSON *filter = member(env->payload, "filter");
+			if (cJSON_IsString(filter)) {
+				if (reject_escaped_nul(env, "\"filter\": ", filter->valuestring))
+					return -1;
+				size_t off;
+				int trailing;
+				cJSON *f = jsonval_parse(filter->valuestring, strlen(filter->valuestring), &off,
+				    &trailing);
+				if (cJSON_IsObject(f) && member(f, "_id") != NULL)
+					env->before = keep(env, f);
+				else
+					cJSON_Delete(f);
+			}
+		}
+		env->key_only = env->before != NULL;
+		return 0;
+	}
+	const cJSON *desc = member(env->payload, "updateDescription");
+	if (env->op != 'u' || !cJSON_IsObject(desc))
+		return 0;
+	const cJSON *upd = member(desc, "updatedFields");
+	if (cJSON_IsString(upd)) {
+		if (reject_escaped_nul(env, "\"updatedFields\": ", upd->valuestring))
+			return -1;
+		size_t off;
+		int trailing;
+		cJSON *u = jsonval_parse(upd->valuestring, strlen(upd->valuestring), &off, &trailing);
+		if (!cJSON_IsObject(u)) {
+			cJSON_Delete(u);
+			reject(env, "\"updatedFields\" is a string that does not hold a JSON document");
+			return -1;
+		}
+		env->updated = keep(env, u);
+	} else if (cJSON_IsObject(upd)) {
+		env->updated = upd;
+	}
+	const cJSON *rem = member(desc, "removedFields"), *trunc = member(desc, "truncatedArrays");
+	env->removed = cJSON_IsArray(rem) ? rem : NULL;
+	env->truncated = cJSON_IsArray(trunc) ? trunc : NULL;
+	env->mongo_update = env->updated != NULL || env->removed != NULL || env->truncated != NULL;
+	return 0;
+}
+
 static void classify_payload(struct envelope *env, const cJSON *payload);
 
 /* Debezium's CloudEventsConverter (structured mode, JSON): the event's
@@ -372,7 +465,20 @@ classify_payload(struct envelope *env, const cJSON *payload)
 	if (row_image(env, "before", &env->before) < 0 || row_image(env, "after", &env->after) < 0)
 		return;
 	env->op = o[0];
+	env->mongodb = is_mongodb(env);
+	if (env->mongodb && mongo_forms(env) < 0)
+		return;
 	if (env->op == 'd' ? env->before == NULL : env->after == NULL) {
+		if (env->mongodb) {
+			if (env->op == 'd')
+				reject(env, "MongoDB delete without a record key or before image: read the "
+				            "topic with its keys (kcat -J or -K'\\t')");
+			else
+				reject(env, "MongoDB op \"%c\" event without \"after\" (an oplog-era "
+				            "\"patch\"?): use capture.mode=change_streams_update_full",
+				    env->op);
+			return;
+		}
 		reject(env, "op \"%c\" event without a row image (\"%s\" is null or missing)", env->op,
 		    env->op == 'd' ? "before" : "after");
 		return;

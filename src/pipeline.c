@@ -111,7 +111,15 @@ warn_identity(struct run *r, const struct envelope *env, unsigned long lineno, c
 {
 	char t[256];
 	int named = pivot_table_name(env, t, sizeof t) > 0;
-	if (once_first(&r->warned, op, t))
+	if (!once_first(&r->warned, op, t))
+		return;
+	if (env->mongodb) /* pre-images: MongoDB 6.0 and Debezium 2.x */
+		diag_warn(&r->diag, lineno,
+		    "%s %s %s: old values are unknown%s (set the connector's capture.mode="
+		    "change_streams_update_full_with_pre_image and enable changeStreamPreAndPostImages "
+		    "on the collection)",
+		    op, named ? t : "the collection", lack, effect);
+	else
 		diag_warn(&r->diag, lineno,
 		    "%s %s %s: old values are unknown%s (run ALTER TABLE %s REPLICA IDENTITY FULL)", op,
 		    named ? t : "the table", lack, effect, named ? t : "<table>");
