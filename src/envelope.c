@@ -668,11 +668,26 @@ envelope_parse(struct envelope *env, const char *line, size_t len)
 	envelope_parse_cached(env, NULL, line, len);
 }
 
+static void parse_line(struct envelope *env, const char *line, size_t len);
+
 void
 envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const char *line, size_t len)
 {
 	memset(env, 0, sizeof *env);
 	env->cache = cache;
+	parse_line(env, line, len);
+	if (jsonarena_failed()) {
+		/* cJSON turns a failed allocation into a failed parse: whatever
+		 * the line was classified as, it was not really read. */
+		env->kind = ENVELOPE_FATAL;
+		snprintf(env->reason, sizeof env->reason, "out of memory parsing a line of %zu bytes",
+		    len);
+	}
+}
+
+static void
+parse_line(struct envelope *env, const char *line, size_t len)
+{
 	while (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {

@@ -67,6 +67,7 @@ struct run {
 	struct dedup *dedup;    /* --dedup, or NULL */
 	struct jsonarena arena; /* the current line's JSON trees */
 	int io_failed;      /* an input could not be read */
+	int fatal;          /* the run cannot go on (out of memory) */
 	time_t last_stats;  /* CLOCK_MONOTONIC second of the last --stats line */
 	unsigned long long stats_seen; /* lines counted at that time */
 };
@@ -198,6 +199,12 @@ handle_line(struct run *r, const struct line *ln)
 		diag_reject(&r->diag, ln->no, ln->p, ln->len, env.reason);
 		rc = r->o->strict ? -1 : 0;
 		break;
+	case ENVELOPE_FATAL:
+		/* Not a rejected line: the line was not read. Stop, exit 2. */
+		diag_error(&r->diag, "%s:%lu: %s", r->diag.input, ln->no, env.reason);
+		r->fatal = 1;
+		rc = -1;
+		break;
 	case ENVELOPE_CHANGE:
 		if (!table_wanted(r->o, &env)) {
 			r->diag.skipped[SKIP_TABLE]++;
@@ -313,7 +320,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		if (r.out.error != EPIPE)
 			diag_error(&r.diag, "write error: %s", strerror(r.out.error));
 		status = EXIT_FATAL;
-	} else if (r.io_failed || r.diag.dead_letter_failed) {
+	} else if (r.io_failed || r.fatal || r.diag.dead_letter_failed) {
 		status = EXIT_FATAL;
 	} else if (r.diag.rejected > 0) {
 		status = EXIT_REJECTED;
