@@ -156,8 +156,13 @@ track(struct diff *d, const struct envelope *env, const struct options *o, const
 		if (env->op == 'u')
 			old = b;
 	}
-	if (mongo_partial(env) && !mongo_changed(env, name))
-		return; /* not in the update description: unchanged */
+	if (mongo_partial(env) && !mongo_changed(env, name)) {
+		/* Not in the update description: unchanged, so its old value is
+		 * its new one, printed only with --unchanged. */
+		if (!o->unchanged && a != NULL)
+			return;
+		old = a;
+	}
 	if (a == NULL && b == NULL) {
 		/* A field a MongoDB update removed is a change to NULL. */
 		if (!(d->notes & DIFF_NOTE_KEY_ONLY) && !(mongo_partial(env) && mongo_removed(env, name))) {
