@@ -68,6 +68,11 @@ struct run {
 	struct jsonarena arena; /* the current line's JSON trees */
 	int io_failed;      /* an input could not be read */
 	int fatal;          /* the run cannot go on (out of memory) */
+	/* The input being read. Only run_input needs it, but kept here in
+	 * memory: when SIGPIPE ends the run in the middle of a write,
+	 * valgrind's leak check does not see a pointer held in a register
+	 * and would report the reader as lost. */
+	struct linereader *lr;
 	time_t last_stats;  /* CLOCK_MONOTONIC second of the last --stats line */
 	unsigned long long stats_seen; /* lines counted at that time */
 };
@@ -228,7 +233,7 @@ handle_line(struct run *r, const struct line *ln)
 static int
 run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wait_mask)
 {
-	struct linereader *lr = linereader_new(fd, r->o->max_line_bytes);
+	struct linereader *lr = r->lr = linereader_new(fd, r->o->max_line_bytes);
 	linereader_on_idle(lr, on_idle, r);
 	linereader_wait_mask(lr, wait_mask);
 	int rc = 0;
@@ -253,6 +258,7 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 		}
 	}
 	linereader_free(lr);
+	r->lr = NULL;
 	return rc;
 }
 
