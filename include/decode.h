@@ -45,12 +45,19 @@
  *
  * Fractions are always printed at the source precision, zeros included
  * (lossless and column-stable). Times of day may reach 24:00:00 (PostgreSQL
- * allows it); years beyond 0000..9999 are printed as timefmt_ms prints them.
+ * allows it). Dates and timestamps are printed as PostgreSQL prints them
+ * (DateStyle ISO): years before 1 as "0001-12-31 23:59:59.999 BC", years
+ * beyond 9999 with more digits, and PostgreSQL's infinite timestamps
+ * (the markers Debezium sends for them, see decode.c) as "infinity" and
+ * "-infinity". ZonedTimestamp's "infinity" strings pass unchanged.
  * The TOAST placeholder is the caller's business, not this module's. */
 
 struct decode_opts {
 	int bytes_hex; /* --bytes hex: bytes as lowercase hex without "\x" instead of base64 */
 };
+
+/* Why a value was printed as it arrived (decode_render's *mismatch). */
+enum decode_mismatch { DECODE_FITS = 0, DECODE_MISMATCH = 1, DECODE_BAD_SCALE = 2 };
 
 /* The decoder of one column, derived once from its schema. Opaque. */
 struct decode_column;
@@ -81,9 +88,12 @@ const struct decode_column *decode_table_column(const struct decode_table *t, co
  * after appending the text (possibly empty). When v does not fit the schema
  * (wrong JSON type, bad base64, a Decimal without a usable scale, a
  * negative time of day...), appends plain jsonval_render text instead,
- * returns 1 and sets *mismatch to 1 if mismatch is not NULL (it is never
- * reset to 0), so the caller can warn once. v is only read; out is the only
- * thing written. */
+ * returns 1 and raises *mismatch (if mismatch is not NULL) to
+ * DECODE_MISMATCH, or to DECODE_BAD_SCALE when the reason is a decimal
+ * scale beyond what any source database gives (a Connect Decimal's beyond
+ * PostgreSQL's -1000..1000, a VariableScaleDecimal's beyond -1000..16383),
+ * which would only print a flood of zeros. It is never lowered, so the
+ * caller can warn once. v is only read; out is the only thing written. */
 int decode_render(struct buf *out, const struct decode_column *c, const cJSON *v,
     const struct decode_opts *o, int *mismatch);
 

@@ -12,14 +12,16 @@
  * set by jsonarena_enter() and cleared by jsonarena_leave(), from the one
  * thread that parses. While no arena is entered, cJSON uses malloc and
  * free as usual, so trees that must outlive the line (cached schemas) are
- * parsed with the arena left. Sanitizer builds bypass the arena so that
- * AddressSanitizer sees every allocation. */
+ * parsed with the arena left. Sanitizer builds bypass the arena (each
+ * allocation is a malloc of its own) so that AddressSanitizer sees every
+ * allocation. */
 
 struct jsonarena_chunk;
 
 struct jsonarena {
 	struct jsonarena_chunk *chunks; /* newest first */
 	size_t used;                    /* bytes used in the newest chunk */
+	int failed;                     /* an allocation failed since the reset */
 };
 
 void jsonarena_init(struct jsonarena *a);
@@ -38,6 +40,12 @@ struct jsonarena *jsonarena_leave(void);
 /* Whether cJSON allocates from an arena right now; trees built meanwhile
  * need no cJSON_Delete (the next jsonarena_reset() drops them). */
 int jsonarena_active(void);
+
+/* Whether an allocation from the arena in force failed since its last
+ * jsonarena_reset(). cJSON reports such a failure as a failed parse, which
+ * is otherwise indistinguishable from a syntax error. Sanitizer builds
+ * allocate with malloc but still record failures here. */
+int jsonarena_failed(void);
 
 /* Invalidates every tree allocated from a (their cJSON_Delete is then a
  * no-op walk) and keeps one chunk for the next line, so memory stays

@@ -52,9 +52,11 @@ void jsonval_write_json(struct buf *out, const cJSON *v);
  * requires plus DEL, so the result is safe on one line. */
 void jsonval_write_string(struct buf *out, const char *s, size_t n);
 
-/* Content equality: object members in any order, numbers by value (exactly
- * for integers of any size), strings byte for byte. A NULL pointer (member
- * absent) equals JSON null. */
+/* Content equality: object members in any order, numbers by the exact
+ * decimal value of their literals at any size (1.50 = 1.5, 1e2 = 100,
+ * -0 = 0; never through a double), strings byte for byte. Literals whose
+ * exponent has more than 17 digits are equal only when identical. A NULL
+ * pointer (member absent) equals JSON null. */
 int jsonval_equal(const cJSON *a, const cJSON *b);
 
 #endif

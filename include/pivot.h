@@ -22,6 +22,13 @@ struct span {
 	int null;
 };
 
+/* A column of the last event printed as it arrived, and why (enum
+ * decode_mismatch). */
+struct pivot_mismatch {
+	const char *name;
+	int why;
+};
+
 struct pivot {
 	const struct options *opts;
 	struct writer writer;
@@ -37,8 +44,9 @@ struct pivot {
 	struct decode_opts decode;
 	const struct decode_table *table; /* decoders of the current event */
 	struct decode_table *own_table;   /* built for an uncached schema */
-	const char *mismatch;      /* a column whose value did not fit its
-	                              schema in the last event, or NULL */
+	struct pivot_mismatch *mismatch; /* the columns whose values did not
+	                              fit their schema in the last event */
+	size_t nmismatch, mismatch_cap;
 	char **header_ids;         /* --header without --id: the id columns */
 	size_t nheader_ids;        /* the header was written with */
 	char header_table[256];    /* and the table they came from */

@@ -36,15 +36,27 @@ static const int unit_digits[] = {3, 6, 9};
  * stops at 1000 levels; no real column type nests this deep). */
 enum { MAX_DEPTH = 32 };
 
-/* A scale beyond this is not a real column (PostgreSQL stops at 16383) and
- * would only make a huge string of zeros. */
-enum { MAX_SCALE = 100000 };
+/* The scales a source database can give. A Connect Decimal's scale is the
+ * column's declared one: PostgreSQL's numeric(p,s) takes s in -1000..1000
+ * (MySQL 0..30, SQL Server 0..38, Oracle -84..127). A VariableScaleDecimal
+ * carries each value's own scale, which for an unconstrained PostgreSQL
+ * numeric reaches 16383 ('1e-16383'::numeric); Debezium never sends a
+ * negative one, other connectors down to Oracle's -84. Anything beyond is
+ * not a real value and only makes zeros: a decimal prints at most
+ * max(digits, scale) + 3 characters, so output stays in proportion to the
+ * line. */
+enum { MAX_SCALE = 1000, MAX_VALUE_SCALE = 16383 };
+
+/* render()'s results besides 0: the value does not fit the schema, or its
+ * decimal scale is beyond what any source database gives. */
+enum { R_MISMATCH = -1, R_SCALE = -3 };
 
 struct decode_column {
 	char *name;            /* struct field name; NULL for items, keys, values */
 	unsigned char kind;    /* enum kind */
 	unsigned char unit;    /* enum unit, for K_TIME and K_TIMESTAMP */
 	unsigned char has_scale;
+	unsigned char bad_scale; /* K_DECIMAL: an integer scale beyond MAX_SCALE */
 	int32_t scale;         /* K_DECIMAL, when has_scale */
 	size_t nchild;
 	struct decode_column *child;
@@ -143,10 +155,13 @@ build(struct decode_column *c, const cJSON *s, int depth)
 		c->kind = K_DECIMAL;
 		const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
 		int64_t scale;
-		if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "scale"), &scale) == 0 &&
-		    scale >= -MAX_SCALE && scale <= MAX_SCALE) {
-			c->has_scale = 1;
-			c->scale = (int32_t)scale;
+		if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "scale"), &scale) == 0) {
+			if (scale >= -MAX_SCALE && scale <= MAX_SCALE) {
+				c->has_scale = 1;
+				c->scale = (int32_t)scale;
+			} else {
+				c->bad_scale = 1;
+			}
 		}
 		return;
 	}
@@ -360,19 +375,29 @@ put_padded(char *p, int64_t n, int w)
 	return p + snprintf(p, 24, w == 2 ? "%02lld" : "%04lld", (long long)n);
 }
 
-/* Writes "YYYY-MM-DD" for days since the epoch (years outside 0..9999 as
- * timefmt_ms writes them) and returns the end; p has room for 40 bytes. */
+/* Writes "YYYY-MM-DD" for days since the epoch (years as timefmt_year
+ * writes them; *bc set when the value must end in " BC") and returns the
+ * end; p has room for 40 bytes. */
 static char *
-put_ymd(char *p, int64_t days)
+put_ymd(char *p, int64_t days, int *bc)
 {
 	int64_t y;
 	unsigned mo, d;
 	timefmt_civil(days, &y, &mo, &d);
-	p = put_padded(p, y, 4);
+	p += timefmt_year(y, p, bc);
 	*p++ = '-';
 	p = put_digits(p, mo, 2);
 	*p++ = '-';
 	return put_digits(p, d, 2);
+}
+
+static char *
+put_bc(char *p, int bc)
+{
+	if (!bc)
+		return p;
+	memcpy(p, " BC", 3);
+	return p + 3;
 }
 
 /* Writes "HH:MM:SS.f..." for x >= 0 units of unit and returns the end
@@ -402,7 +427,9 @@ put_date(struct buf *out, const cJSON *v, int json)
 	if (get_int(v, &days) != 0 || days > MAX_DAYS || days < -MAX_DAYS)
 		return -1;
 	char tmp[48];
-	char *e = put_ymd(tmp, days);
+	int bc;
+	char *e = put_ymd(tmp, days, &bc);
+	e = put_bc(e, bc);
 	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }
@@ -419,18 +446,48 @@ put_time(struct buf *out, const cJSON *v, unsigned unit, int json)
 	return 0;
 }
 
+/* PostgreSQL's infinity and -infinity timestamps, as Debezium sends them:
+ * the PostgreSQL JDBC driver's markers 9223372036825200000 and
+ * -9223372036832400000 (documented for TIMESTAMP columns; Debezium reads
+ * them as microseconds, so in milliseconds they are also seen divided by
+ * 1000), and the int64 extremes (the nanosecond modes of Debezium 3.x,
+ * and PostgreSQL's own internal form). Returns 1, -1 or 0. */
+static int
+timestamp_infinity(int64_t x, unsigned unit)
+{
+	static const int64_t pos = INT64_C(9223372036825200000), neg = INT64_C(-9223372036832400000);
+	if (x == INT64_MAX)
+		return 1;
+	if (x == INT64_MIN)
+		return -1;
+	if (unit == U_NS)
+		return 0; /* the markers are real instants of 2262 in nanoseconds */
+	if (x == pos || (unit == U_MS && x == pos / 1000))
+		return 1;
+	if (x == neg || (unit == U_MS && x == neg / 1000))
+		return -1;
+	return 0;
+}
+
 static int
 put_timestamp(struct buf *out, const cJSON *v, unsigned unit, int json)
 {
 	int64_t x;
 	if (get_int(v, &x) != 0)
 		return -1;
+	int inf = timestamp_infinity(x, unit);
+	if (inf != 0) {
+		put_ascii(out, inf > 0 ? "infinity" : "-infinity", inf > 0 ? 8 : 9, json);
+		return 0;
+	}
 	int64_t days, rem;
 	floor_divmod(x, 86400 * unit_per_sec[unit], &days, &rem);
 	char tmp[96];
-	char *e = put_ymd(tmp, days);
+	int bc;
+	char *e = put_ymd(tmp, days, &bc);
 	*e++ = ' ';
 	e = put_hms(e, rem, unit);
+	e = put_bc(e, bc);
 	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }
@@ -737,7 +794,7 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 				if (r != -2)
 					return r;
 			} else if (is_base64(out, v->valuestring)) {
-				return -1;
+				return c->bad_scale ? R_SCALE : R_MISMATCH;
 			}
 		}
 		return put_decimal_as_written(out, v, json);
@@ -747,8 +804,10 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 		int64_t scale;
 		const cJSON *val = cJSON_GetObjectItemCaseSensitive(v, "value");
 		if (get_int(cJSON_GetObjectItemCaseSensitive(v, "scale"), &scale) != 0 ||
-		    scale < -MAX_SCALE || scale > MAX_SCALE || !cJSON_IsString(val))
-			return -1;
+		    !cJSON_IsString(val))
+			return R_MISMATCH;
+		if (scale < -MAX_SCALE || scale > MAX_VALUE_SCALE)
+			return R_SCALE;
 		return put_decimal(out, val->valuestring, scale, json);
 	}
 	case K_ARRAY: {
@@ -759,8 +818,9 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 		cJSON_ArrayForEach(e, v) {
 			if (e != v->child)
 				buf_putc(out, ',');
-			if (render(out, &c->child[0], e, hex, 1) != 0)
-				return -1;
+			int r = render(out, &c->child[0], e, hex, 1);
+			if (r != 0)
+				return r;
 		}
 		buf_putc(out, ']');
 		return 0;
@@ -776,8 +836,9 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 				const char *k = e->string != NULL ? e->string : "";
 				jsonval_write_string(out, k, strlen(k));
 				buf_putc(out, ':');
-				if (render(out, &c->child[1], e, hex, 1) != 0)
-					return -1;
+				int r = render(out, &c->child[1], e, hex, 1);
+				if (r != 0)
+					return r;
 			}
 			buf_putc(out, '}');
 			return 0;
@@ -793,11 +854,13 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 			if (e != v->child)
 				buf_putc(out, ',');
 			buf_putc(out, '[');
-			if (render(out, &c->child[0], e->child, hex, 1) != 0)
-				return -1;
+			int r = render(out, &c->child[0], e->child, hex, 1);
+			if (r != 0)
+				return r;
 			buf_putc(out, ',');
-			if (render(out, &c->child[1], e->child->next, hex, 1) != 0)
-				return -1;
+			r = render(out, &c->child[1], e->child->next, hex, 1);
+			if (r != 0)
+				return r;
 			buf_putc(out, ']');
 		}
 		buf_putc(out, ']');
@@ -818,8 +881,11 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 			const struct decode_column *f = struct_field(c, e->string, &hint);
 			if (f == NULL)
 				jsonval_write_json(out, e); /* not in the schema: as written */
-			else if (render(out, f, e, hex, 1) != 0)
-				return -1;
+			else {
+				int r = render(out, f, e, hex, 1);
+				if (r != 0)
+					return r;
+			}
 		}
 		buf_putc(out, '}');
 		return 0;
@@ -838,10 +904,12 @@ decode_render(struct buf *out, const struct decode_column *c, const cJSON *v,
 	if (c == NULL)
 		return jsonval_render(out, v);
 	size_t start = out->len;
-	if (render(out, c, v, o != NULL && o->bytes_hex, 0) != 0) {
+	int r = render(out, c, v, o != NULL && o->bytes_hex, 0);
+	if (r != 0) {
 		out->len = start;
-		if (mismatch != NULL)
-			*mismatch = 1;
+		int why = r == R_SCALE ? DECODE_BAD_SCALE : DECODE_MISMATCH;
+		if (mismatch != NULL && *mismatch < why)
+			*mismatch = why;
 		jsonval_render(out, v);
 	}
 	return 1;

@@ -99,6 +99,51 @@ member(const cJSON *obj, const char *name)
 	return obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
 }
 
+/* Whether path ("a" or "a.b.c") is inside the top-level field name. */
+static int
+path_in(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+	return path != NULL && strncmp(path, name, n) == 0 && (path[n] == '\0' || path[n] == '.');
+}
+
+/* A MongoDB update without a before image whose updateDescription names
+ * what changed: only those top-level fields are changes. */
+static int
+mongo_partial(const struct envelope *env)
+{
+	return env->op == 'u' && env->before == NULL && env->mongo_update;
+}
+
+static int
+mongo_changed(const struct envelope *env, const char *name)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, env->updated)
+		if (path_in(c->string, name))
+			return 1;
+	cJSON_ArrayForEach(c, env->removed)
+		if (path_in(cJSON_GetStringValue(c), name))
+			return 1;
+	cJSON_ArrayForEach(c, env->truncated)
+		if (path_in(cJSON_GetStringValue(member(c, "field")), name))
+			return 1;
+	return 0;
+}
+
+/* A top-level field the update removed from the document. */
+static int
+mongo_removed(const struct envelope *env, const char *name)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, env->removed) {
+		const char *p = cJSON_GetStringValue(c);
+		if (p != NULL && strcmp(p, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Decides the row for one tracked field. */
 static void
 track(struct diff *d, const struct envelope *env, const struct options *o, const char *name)
@@ -113,8 +158,16 @@ track(struct diff *d, const struct envelope *env, const struct options *o, const
 		if (env->op == 'u')
 			old = b;
 	}
+	if (mongo_partial(env) && !mongo_changed(env, name)) {
+		/* Not in the update description: unchanged, so its old value is
+		 * its new one, printed only with --unchanged. */
+		if (!o->unchanged && a != NULL)
+			return;
+		old = a;
+	}
 	if (a == NULL && b == NULL) {
-		if (!(d->notes & DIFF_NOTE_KEY_ONLY)) {
+		/* A field a MongoDB update removed is a change to NULL. */
+		if (!(d->notes & DIFF_NOTE_KEY_ONLY) && !(mongo_partial(env) && mongo_removed(env, name))) {
 			d->missing[d->nmissing++] = name;
 			return;
 		}
@@ -161,7 +214,8 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 {
 	const cJSON *image = env->op == 'd' ? env->before : env->after;
 	size_t nb = count_members(env->before), na = count_members(env->after);
-	reserve(d, o->ids.n + o->fields.n + nb + na + count_members(env->key) + 1);
+	reserve(d, o->ids.n + o->fields.n + nb + na + count_members(env->key) +
+	    count_members(env->removed) + 1);
 	d->nids = d->n = d->nmissing = d->nunavailable = d->nmissing_ids = 0;
 	d->notes = 0;
 
@@ -187,17 +241,28 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 
 	if (env->op == 'u' && env->before == NULL)
 		d->notes |= DIFF_NOTE_NO_BEFORE;
-	if (env->op == 'd' && only_ids(d, env->before))
-		d->notes |= DIFF_NOTE_KEY_ONLY; /* REPLICA IDENTITY DEFAULT */
+	if (env->op == 'd' && (env->key_only || only_ids(d, env->before)))
+		d->notes |= DIFF_NOTE_KEY_ONLY; /* REPLICA IDENTITY DEFAULT, MongoDB */
 
 	if (o->fields.n > 0) {
 		for (size_t i = 0; i < o->fields.n; i++)
 			track(d, env, o, o->fields.names[i]);
 		return;
 	}
+	if (env->key_only)
+		return; /* an image made from the key holds no column values */
 	for (const cJSON *c = image->child; c != NULL; c = c->next)
 		if (!is_id(d, c->string))
 			track(d, env, o, c->string);
+	if (mongo_partial(env)) {
+		const cJSON *c;
+		cJSON_ArrayForEach(c, env->removed) {
+			const char *name = cJSON_GetStringValue(c);
+			if (name != NULL && strchr(name, '.') == NULL && !is_id(d, name) &&
+			    member(env->after, name) == NULL)
+				track(d, env, o, name);
+		}
+	}
 	if (env->op == 'u') {
 		/* Columns only in before: dropped while the event was in flight. */
 		for (const cJSON *c = env->before ? env->before->child : NULL; c != NULL; c = c->next)

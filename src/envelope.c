@@ -49,7 +49,7 @@ keep(struct envelope *env, cJSON *tree)
 			return tree;
 		}
 	}
-	cJSON_Delete(tree); /* cannot happen: at most six trees per line */
+	cJSON_Delete(tree); /* cannot happen: at most ten trees per line */
 	return NULL;
 }
 
@@ -126,6 +126,10 @@ ts_member(const cJSON *obj, const char *name, int64_t per_ms, int64_t *ms)
 	return 1;
 }
 
+/* The commit time: the first of source.ts_ms, ts_us, ts_ns, ts_usec, then
+ * the envelope's, that is present and not 0. A 0 is what some readers put
+ * in source.ts_ms of snapshot reads, meaning "unknown", not 1970; it is
+ * only used when no other time is given. */
 static void
 find_time(struct envelope *env)
 {
@@ -134,12 +138,19 @@ find_time(struct envelope *env)
 		int64_t per_ms;
 	} units[] = {{"ts_ms", 1}, {"ts_us", 1000}, {"ts_ns", 1000000}, {"ts_usec", 1000}};
 	const cJSON *where[2] = {env->source, env->payload};
-	for (size_t w = 0; w < 2; w++)
-		for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
-			if (ts_member(where[w], units[u].name, units[u].per_ms, &env->ts_ms)) {
+	for (size_t w = 0; w < 2; w++) {
+		for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+			int64_t ms;
+			if (!ts_member(where[w], units[u].name, units[u].per_ms, &ms))
+				continue;
+			if (!env->has_ts || ms != 0) {
 				env->has_ts = 1;
-				return;
+				env->ts_ms = ms;
 			}
+			if (ms != 0)
+				return;
+		}
+	}
 }
 
 static int
@@ -147,6 +158,39 @@ is_mongodb(const struct envelope *env)
 {
 	const char *c = cJSON_GetStringValue(member(env->source, "connector"));
 	return c != NULL && strcmp(c, "mongodb") == 0;
+}
+
+/* The 1-based column of a \u0000 escape in line, or 0. An odd run of
+ * backslashes before "u0000" makes it an escape; an even one is an escaped
+ * backslash followed by text. */
+static size_t
+escaped_nul(const char *line, size_t len)
+{
+	/* Backslashes are rare in Debezium lines, so this costs one memchr. */
+	const char *p = line, *end = line + len;
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		const char *run = p;
+		while (p < end && *p == '\\')
+			p++;
+		if ((p - run) % 2 == 1 && end - p >= 5 && memcmp(p, "u0000", 5) == 0)
+			return (size_t)(run - line) + (size_t)(p - run);
+	}
+	return 0;
+}
+
+/* Rejects text (JSON held in a string of the line: a kcat -J payload or
+ * key, a MongoDB row image) when it holds an escaped NUL, which cJSON
+ * would cut the value at. The line-level check cannot see these: in the
+ * line the escape is itself escaped ("\\u0000"). Returns 1 if rejected. */
+static int
+reject_escaped_nul(struct envelope *env, const char *what, const char *text)
+{
+	size_t esc = escaped_nul(text, strlen(text));
+	if (esc == 0)
+		return 0;
+	reject(env, "%sescaped NUL (\\u0000) in a string at column %zu, which cannot be kept", what,
+	    esc);
+	return 1;
 }
 
 static int
@@ -159,6 +203,10 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 	if (cJSON_IsString(v) && is_mongodb(env)) {
 		/* Debezium's MongoDB connector sends the document as extended
 		 * JSON text; only there is a string image legitimate. */
+		char what[16];
+		snprintf(what, sizeof what, "\"%s\": ", name);
+		if (reject_escaped_nul(env, what, v->valuestring))
+			return -1;
 		size_t off;
 		int trailing;
 		cJSON *doc = jsonval_parse(v->valuestring, strlen(v->valuestring), &off, &trailing);
@@ -175,6 +223,99 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* The document id of a MongoDB record key, {"id": "<extended JSON>"}
+ * (or "_id"), as a JSON value: the text parsed when it is JSON, else the
+ * string itself. NULL when the key has no id. */
+static cJSON *
+mongo_key_id(struct envelope *env)
+{
+	const cJSON *id = member(env->key, "_id");
+	if (id == NULL)
+		id = member(env->key, "id");
+	if (id == NULL || cJSON_IsNull(id))
+		return NULL;
+	if (cJSON_IsString(id) && id == member(env->key, "id")) {
+		size_t off;
+		int trailing;
+		cJSON *v = jsonval_parse(id->valuestring, strlen(id->valuestring), &off, &trailing);
+		if (v != NULL)
+			return v;
+	}
+	return cJSON_Duplicate(id, 1);
+}
+
+/* MongoDB's own event forms (see envelope.h): the record key, the
+ * key-only delete, and the update description. Returns -1 after a
+ * reject. */
+static int
+mongo_forms(struct envelope *env)
+{
+	if (env->key != NULL && member(env->key, "_id") == NULL) {
+		/* Debezium names the key's field "id" and writes the document's
+		 * _id into it as extended JSON text; as {"_id": <value>} the key
+		 * names the column the documents have, so ids agree between
+		 * inserts, updates and key-only deletes. */
+		cJSON *id = mongo_key_id(env);
+		cJSON *k = id != NULL ? cJSON_CreateObject() : NULL;
+		if (k != NULL) {
+			cJSON_AddItemToObject(k, "_id", id);
+			env->key = keep(env, k);
+		} else {
+			cJSON_Delete(id);
+		}
+	}
+	if (env->op == 'd' && env->before == NULL) {
+		cJSON *id = mongo_key_id(env);
+		cJSON *image = id != NULL ? cJSON_CreateObject() : NULL;
+		if (image != NULL) {
+			cJSON_AddItemToObject(image, "_id", id);
+			env->before = keep(env, image);
+		} else {
+			cJSON_Delete(id);
+			/* Debezium 1.x: the delete's selection, {"_id": ...}. */
+			const cJSON *filter = member(env->payload, "filter");
+			if (cJSON_IsString(filter)) {
+				if (reject_escaped_nul(env, "\"filter\": ", filter->valuestring))
+					return -1;
+				size_t off;
+				int trailing;
+				cJSON *f = jsonval_parse(filter->valuestring, strlen(filter->valuestring), &off,
+				    &trailing);
+				if (cJSON_IsObject(f) && member(f, "_id") != NULL)
+					env->before = keep(env, f);
+				else
+					cJSON_Delete(f);
+			}
+		}
+		env->key_only = env->before != NULL;
+		return 0;
+	}
+	const cJSON *desc = member(env->payload, "updateDescription");
+	if (env->op != 'u' || !cJSON_IsObject(desc))
+		return 0;
+	const cJSON *upd = member(desc, "updatedFields");
+	if (cJSON_IsString(upd)) {
+		if (reject_escaped_nul(env, "\"updatedFields\": ", upd->valuestring))
+			return -1;
+		size_t off;
+		int trailing;
+		cJSON *u = jsonval_parse(upd->valuestring, strlen(upd->valuestring), &off, &trailing);
+		if (!cJSON_IsObject(u)) {
+			cJSON_Delete(u);
+			reject(env, "\"updatedFields\" is a string that does not hold a JSON document");
+			return -1;
+		}
+		env->updated = keep(env, u);
+	} else if (cJSON_IsObject(upd)) {
+		env->updated = upd;
+	}
+	const cJSON *rem = member(desc, "removedFields"), *trunc = member(desc, "truncatedArrays");
+	env->removed = cJSON_IsArray(rem) ? rem : NULL;
+	env->truncated = cJSON_IsArray(trunc) ? trunc : NULL;
+	env->mongo_update = env->updated != NULL || env->removed != NULL || env->truncated != NULL;
 	return 0;
 }
 
@@ -324,7 +465,20 @@ classify_payload(struct envelope *env, const cJSON *payload)
 	if (row_image(env, "before", &env->before) < 0 || row_image(env, "after", &env->after) < 0)
 		return;
 	env->op = o[0];
+	env->mongodb = is_mongodb(env);
+	if (env->mongodb && mongo_forms(env) < 0)
+		return;
 	if (env->op == 'd' ? env->before == NULL : env->after == NULL) {
+		if (env->mongodb) {
+			if (env->op == 'd')
+				reject(env, "MongoDB delete without a record key or before image: read the "
+				            "topic with its keys (kcat -J or -K'\\t')");
+			else
+				reject(env, "MongoDB op \"%c\" event without \"after\" (an oplog-era "
+				            "\"patch\"?): use capture.mode=change_streams_update_full",
+				    env->op);
+			return;
+		}
 		reject(env, "op \"%c\" event without a row image (\"%s\" is null or missing)", env->op,
 		    env->op == 'd' ? "before" : "after");
 		return;
@@ -502,11 +656,14 @@ classify_kcat(struct envelope *env, const cJSON *rec)
 {
 	env->record = rec;
 	const cJSON *key = member(rec, "key");
+	const cJSON *payload = member(rec, "payload");
+	if ((cJSON_IsString(key) && reject_escaped_nul(env, "kcat key: ", key->valuestring)) ||
+	    (cJSON_IsString(payload) && reject_escaped_nul(env, "kcat payload: ", payload->valuestring)))
+		return;
 	if (cJSON_IsString(key))
 		take_key(env, key->valuestring, strlen(key->valuestring));
 	else if (cJSON_IsObject(key))
 		set_key(env, key);
-	const cJSON *payload = member(rec, "payload");
 	if (cJSON_IsNull(payload)) {
 		skip(env, SKIP_TOMBSTONE);
 		return;
@@ -522,35 +679,32 @@ classify_kcat(struct envelope *env, const cJSON *rec)
 	classify_value(env, payload->valuestring, strlen(payload->valuestring), 0, "kcat payload: ");
 }
 
-/* The 1-based column of a \u0000 escape in line, or 0. An odd run of
- * backslashes before "u0000" makes it an escape; an even one is an escaped
- * backslash followed by text. */
-static size_t
-escaped_nul(const char *line, size_t len)
-{
-	/* Backslashes are rare in Debezium lines, so this costs one memchr. */
-	const char *p = line, *end = line + len;
-	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		const char *run = p;
-		while (p < end && *p == '\\')
-			p++;
-		if ((p - run) % 2 == 1 && end - p >= 5 && memcmp(p, "u0000", 5) == 0)
-			return (size_t)(run - line) + (size_t)(p - run);
-	}
-	return 0;
-}
-
 void
 envelope_parse(struct envelope *env, const char *line, size_t len)
 {
 	envelope_parse_cached(env, NULL, line, len);
 }
 
+static void parse_line(struct envelope *env, const char *line, size_t len);
+
 void
 envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const char *line, size_t len)
 {
 	memset(env, 0, sizeof *env);
 	env->cache = cache;
+	parse_line(env, line, len);
+	if (jsonarena_failed()) {
+		/* cJSON turns a failed allocation into a failed parse: whatever
+		 * the line was classified as, it was not really read. */
+		env->kind = ENVELOPE_FATAL;
+		snprintf(env->reason, sizeof env->reason, "out of memory parsing a line of %zu bytes",
+		    len);
+	}
+}
+
+static void
+parse_line(struct envelope *env, const char *line, size_t len)
+{
 	while (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {

@@ -48,14 +48,22 @@ arena_malloc(size_t n)
 	struct jsonarena *a = active;
 	if (a == NULL)
 		return malloc(n);
+	if (ARENA_BYPASS) {
+		void *p = malloc(n);
+		if (p == NULL)
+			a->failed = 1;
+		return p;
+	}
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (a->chunks == NULL || a->chunks->size - a->used < n) {
 		size_t size = a->chunks ? a->chunks->size * 2 : CHUNK_MIN;
 		while (size < n)
 			size *= 2;
-		struct jsonarena_chunk *c = malloc(sizeof *c + size);
-		if (c == NULL)
-			return NULL; /* cJSON reports the parse as failed */
+		struct jsonarena_chunk *c = size < SIZE_MAX - sizeof *c ? malloc(sizeof *c + size) : NULL;
+		if (c == NULL) {
+			a->failed = 1; /* cJSON reports the parse as failed; see jsonarena_failed() */
+			return NULL;
+		}
 		c->size = size;
 		c->next = a->chunks;
 		a->chunks = c;
@@ -82,7 +90,7 @@ jsonarena_init(struct jsonarena *a)
 void
 jsonarena_enter(struct jsonarena *a)
 {
-	if (ARENA_BYPASS || a == NULL)
+	if (a == NULL)
 		return;
 	static int hooked;
 	if (!hooked) {
@@ -95,9 +103,15 @@ jsonarena_enter(struct jsonarena *a)
 }
 
 int
+jsonarena_failed(void)
+{
+	return active != NULL && active->failed;
+}
+
+int
 jsonarena_active(void)
 {
-	return active != NULL;
+	return !ARENA_BYPASS && active != NULL; /* bypassed: every tree is malloc'ed */
 }
 
 struct jsonarena *
@@ -111,6 +125,7 @@ jsonarena_leave(void)
 void
 jsonarena_reset(struct jsonarena *a)
 {
+	a->failed = 0;
 	struct jsonarena_chunk *keep = a->chunks;
 	if (keep == NULL)
 		return;

@@ -276,15 +276,108 @@ jsonval_render(struct buf *out, const cJSON *v)
 	return 1;
 }
 
+/* A number literal as an exact decimal value: the significant digits
+ * p[0..n) (first and last non-zero digit; may span the '.') and the
+ * power of ten of the last one. */
+struct decimal {
+	const char *p;
+	size_t n;
+	int neg;
+	int zero;
+	int64_t exp;
+};
+
+/* Exponents beyond this many digits are not compared as numbers (cJSON
+ * itself makes them infinities); their literals must then be identical. */
+enum { EXP_DIGITS_MAX = 17 };
+
+/* Reads the JSON number literal t[0..n) into *d. Returns -1 for anything
+ * that is not one, or whose exponent is too long to add exactly. */
 static int
-is_integer_text(const char *p, size_t n)
+decimal_of(const char *t, size_t n, struct decimal *d)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '.' || p[i] == 'e' || p[i] == 'E')
-			return 0;
-	return 1;
+	size_t i = 0;
+	memset(d, 0, sizeof *d);
+	if (i < n && t[i] == '-')
+		d->neg = 1, i++;
+	size_t int0 = i;
+	while (i < n && t[i] >= '0' && t[i] <= '9')
+		i++;
+	size_t int1 = i, frac0 = i, frac1 = i;
+	if (int1 == int0)
+		return -1;
+	if (i < n && t[i] == '.') {
+		frac0 = ++i;
+		while (i < n && t[i] >= '0' && t[i] <= '9')
+			i++;
+		frac1 = i;
+		if (frac1 == frac0)
+			return -1;
+	}
+	int64_t e = 0;
+	if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+		i++;
+		int eneg = 0;
+		if (i < n && (t[i] == '+' || t[i] == '-'))
+			eneg = t[i++] == '-';
+		size_t e0 = i;
+		while (i < n && t[i] == '0')
+			i++;
+		size_t sig = i;
+		while (i < n && t[i] >= '0' && t[i] <= '9')
+			i++;
+		if (i == e0 || i - sig > EXP_DIGITS_MAX)
+			return -1;
+		for (size_t k = sig; k < i; k++)
+			e = e * 10 + (t[k] - '0');
+		if (eneg)
+			e = -e;
+	}
+	if (i != n)
+		return -1;
+	/* The significant digits, from the first non-zero one to the last. */
+	size_t first = int0;
+	while (first < frac1 && (t[first] == '0' || t[first] == '.'))
+		first++;
+	if (first == frac1) {
+		d->zero = 1; /* 0, -0, 0.000e7: all the one zero */
+		return 0;
+	}
+	size_t last = frac1; /* one past the last non-zero digit */
+	while (t[last - 1] == '0' || t[last - 1] == '.')
+		last--;
+	/* The last significant digit stands for 10^(e - fraction digits after
+	 * it): lengths are far below 2^62 and |e| below 10^17, no overflow. */
+	if (last <= int1)
+		d->exp = e + (int64_t)(int1 - last);
+	else
+		d->exp = e - (int64_t)(last - frac0);
+	d->p = t + first;
+	d->n = last - first;
+	return 0;
 }
 
+/* Whether two significant-digit runs hold the same digits ('.' skipped). */
+static int
+same_digits(const struct decimal *a, const struct decimal *b)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < a->n && a->p[i] == '.')
+			i++;
+		while (j < b->n && b->p[j] == '.')
+			j++;
+		if (i == a->n || j == b->n)
+			return i == a->n && j == b->n;
+		if (a->p[i++] != b->p[j++])
+			return 0;
+	}
+}
+
+/* Two number literals are the same number when they denote the same exact
+ * decimal value: 1.50 and 1.5, 1e2 and 100, -0 and 0. Debezium writes
+ * numbers as Java prints them, so the text is the value; a double would
+ * confuse 12345678901234567.5 with 12345678901234568.5. */
 static int
 numbers_equal(const cJSON *a, const cJSON *b)
 {
@@ -294,14 +387,12 @@ numbers_equal(const cJSON *a, const cJSON *b)
 	size_t nb = jsonval_number_text(b, &pb, tb);
 	if (na == nb && memcmp(pa, pb, na) == 0)
 		return 1;
-	/* Two different integer literals are different values ("-0" aside),
-	 * even when both round to the same double. */
-	if (is_integer_text(pa, na) && is_integer_text(pb, nb)) {
-		int za = (na == 2 && pa[0] == '-' && pa[1] == '0');
-		int zb = (nb == 2 && pb[0] == '-' && pb[1] == '0');
-		return (za && nb == 1 && pb[0] == '0') || (zb && na == 1 && pa[0] == '0');
-	}
-	return a->valuedouble == b->valuedouble;
+	struct decimal x, y;
+	if (decimal_of(pa, na, &x) < 0 || decimal_of(pb, nb, &y) < 0)
+		return 0; /* different texts that are not comparable numbers */
+	if (x.zero || y.zero)
+		return x.zero && y.zero;
+	return x.neg == y.neg && x.exp == y.exp && same_digits(&x, &y);
 }
 
 int

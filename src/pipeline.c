@@ -74,6 +74,12 @@ struct run {
 	struct jsonarena arena; /* the current line's JSON trees */
 	unsigned long long *table_hits; /* events matched, per --table pattern */
 	int io_failed;      /* an input could not be read */
+	int fatal;          /* the run cannot go on (out of memory) */
+	/* The input being read. Only run_input needs it, but kept here in
+	 * memory: when SIGPIPE ends the run in the middle of a write,
+	 * valgrind's leak check does not see a pointer held in a register
+	 * and would report the reader as lost. */
+	struct linereader *lr;
 	time_t last_stats;  /* CLOCK_MONOTONIC second of the last --stats line */
 	unsigned long long stats_seen; /* lines counted at that time */
 };
@@ -119,7 +125,15 @@ warn_identity(struct run *r, const struct envelope *env, unsigned long lineno, c
 {
 	char t[256];
 	int named = pivot_table_name(env, t, sizeof t) > 0;
-	if (once_first(&r->warned, op, t))
+	if (!once_first(&r->warned, op, t))
+		return;
+	if (env->mongodb) /* pre-images: MongoDB 6.0 and Debezium 2.x */
+		diag_warn(&r->diag, lineno,
+		    "%s %s %s: old values are unknown%s (set the connector's capture.mode="
+		    "change_streams_update_full_with_pre_image and enable changeStreamPreAndPostImages "
+		    "on the collection)",
+		    op, named ? t : "the collection", lack, effect);
+	else
 		diag_warn(&r->diag, lineno,
 		    "%s %s %s: old values are unknown%s (run ALTER TABLE %s REPLICA IDENTITY FULL)", op,
 		    named ? t : "the table", lack, effect, named ? t : "<table>");
@@ -140,10 +154,20 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 			diag_warn(&r->diag, lineno,
 			    "field '%s' was not sent (unchanged TOASTed value, \"%s\"): not reported as a change",
 			    d->unavailable[i], r->o->unavailable);
-	if (r->pivot.mismatch != NULL && once_first(&r->warned, "mismatch", r->pivot.mismatch))
-		diag_warn(&r->diag, lineno,
-		    "value of field '%s' does not fit its schema: printed as it arrived",
-		    r->pivot.mismatch);
+	for (size_t i = 0; i < r->pivot.nmismatch; i++) {
+		const struct pivot_mismatch *m = &r->pivot.mismatch[i];
+		int scale = m->why == DECODE_BAD_SCALE;
+		if (!once_first(&r->warned, scale ? "scale" : "mismatch", m->name))
+			continue;
+		if (scale)
+			diag_warn(&r->diag, lineno,
+			    "value of field '%s' has a decimal scale beyond any database's "
+			    "(-1000..1000 declared, -1000..16383 per value): printed as it arrived",
+			    m->name);
+		else
+			diag_warn(&r->diag, lineno,
+			    "value of field '%s' does not fit its schema: printed as it arrived", m->name);
+	}
 	for (size_t i = 0; i < d->nmissing; i++)
 		if (once_first(&r->warned, "missing", d->missing[i]))
 			diag_warn(&r->diag, lineno, "field '%s' is not in the row", d->missing[i]);
@@ -215,6 +239,12 @@ handle_line(struct run *r, const struct line *ln, size_t *rows)
 		diag_reject(&r->diag, ln->no, ln->p, ln->len, env.reason);
 		rc = r->o->strict ? -1 : 0;
 		break;
+	case ENVELOPE_FATAL:
+		/* Not a rejected line: the line was not read. Stop, exit 2. */
+		diag_error(&r->diag, "%s:%lu: %s", r->diag.input, ln->no, env.reason);
+		r->fatal = 1;
+		rc = -1;
+		break;
 	case ENVELOPE_CHANGE:
 		if (!table_wanted(r, &env)) {
 			r->diag.skipped[SKIP_TABLE]++;
@@ -243,7 +273,7 @@ handle_line(struct run *r, const struct line *ln, size_t *rows)
 static int
 run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wait_mask)
 {
-	struct linereader *lr = linereader_new(fd, r->o->max_line_bytes);
+	struct linereader *lr = r->lr = linereader_new(fd, r->o->max_line_bytes);
 	linereader_on_idle(lr, on_idle, r);
 	linereader_wait_mask(lr, wait_mask);
 	int rc = 0;
@@ -276,6 +306,7 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 		}
 	}
 	linereader_free(lr);
+	r->lr = NULL;
 	return rc;
 }
 
@@ -393,7 +424,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		warn_unmatched_tables(&r);
 
 	int status = finish_output(&r);
-	if (status == EXIT_ALL_HANDLED && (r.io_failed || r.diag.dead_letter_failed))
+	if (status == EXIT_ALL_HANDLED && (r.io_failed || r.fatal || r.diag.dead_letter_failed))
 		status = EXIT_FATAL;
 	else if (status == EXIT_ALL_HANDLED && r.diag.rejected > 0)
 		status = EXIT_REJECTED;

@@ -65,6 +65,7 @@ pivot_free(struct pivot *p)
 	free(p->names);
 	free(p->spans);
 	free(p->key);
+	free(p->mismatch);
 	decode_table_free(p->own_table);
 	for (size_t i = 0; i < p->nheader_ids; i++)
 		free(p->header_ids[i]);
@@ -192,6 +193,25 @@ render(struct buf *scratch, const cJSON *v)
 	return s;
 }
 
+/* Records that column name was printed as it arrived: once per column
+ * (its old and new values may both miss), with the gravest reason. */
+static void
+note_mismatch(struct pivot *p, const char *name, int why)
+{
+	for (size_t i = 0; i < p->nmismatch; i++) {
+		if (strcmp(p->mismatch[i].name, name) == 0) {
+			if (p->mismatch[i].why < why)
+				p->mismatch[i].why = why;
+			return;
+		}
+	}
+	if (p->nmismatch == p->mismatch_cap) {
+		p->mismatch_cap = p->mismatch_cap ? 2 * p->mismatch_cap : 8;
+		p->mismatch = xrealloc(p->mismatch, p->mismatch_cap * sizeof *p->mismatch);
+	}
+	p->mismatch[p->nmismatch++] = (struct pivot_mismatch){name, why};
+}
+
 /* A column value, decoded through its schema when the event has one. */
 static struct span
 render_column(struct pivot *p, const char *name, const cJSON *v)
@@ -203,8 +223,8 @@ render_column(struct pivot *p, const char *name, const cJSON *v)
 	s.null = !decode_render(&p->scratch, decode_table_column(p->table, name), v, &p->decode,
 	    &mismatch);
 	s.len = p->scratch.len - s.off;
-	if (mismatch && p->mismatch == NULL)
-		p->mismatch = name;
+	if (mismatch)
+		note_mismatch(p, name, mismatch);
 	return s;
 }
 
@@ -332,7 +352,7 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 	}
 	struct span *ids = p->spans, *olds = ids + d->nids, *news = olds + d->n, *meta = news + d->n;
 	p->scratch.len = 0;
-	p->mismatch = NULL;
+	p->nmismatch = 0;
 	choose_table(p, env);
 	for (size_t i = 0; i < d->nids; i++)
 		ids[i] = render_column(p, d->id_names[i], d->id_values[i]);

@@ -1,6 +1,7 @@
 #include "timefmt.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int64_t
 floordiv(int64_t a, int64_t b)
@@ -41,6 +42,19 @@ digits(char *p, unsigned v, int n)
 }
 
 size_t
+timefmt_year(int64_t y, char *out, int *bc)
+{
+	*bc = y <= 0;
+	if (y > 0 && y <= 9999) {
+		digits(out, (unsigned)y, 4); /* the common case, by hand: every row */
+		return 4;
+	}
+	/* 1 - y cannot overflow: timefmt_civil's years are far inside int64. */
+	int n = snprintf(out, 24, "%04lld", (long long)(y > 0 ? y : 1 - y));
+	return n > 0 ? (size_t)n : 0;
+}
+
+size_t
 timefmt_ms(int64_t ms, char *out)
 {
 	int64_t days = floordiv(ms, 86400000);
@@ -50,14 +64,8 @@ timefmt_ms(int64_t ms, char *out)
 	int64_t y;
 	unsigned mo, d;
 	timefmt_civil(days, &y, &mo, &d);
-	char *p = out;
-	if (y >= 0 && y <= 9999) {
-		/* The common case, by hand: this runs for every row. */
-		p = digits(p, (unsigned)y, 4);
-	} else {
-		int n = snprintf(out, TIMEFMT_MAX, "%04lld", (long long)y);
-		p = out + (n > 0 ? n : 0);
-	}
+	int bc;
+	char *p = out + timefmt_year(y, out, &bc);
 	*p++ = '-';
 	p = digits(p, mo, 2);
 	*p++ = '-';
@@ -70,6 +78,10 @@ timefmt_ms(int64_t ms, char *out)
 	p = digits(p, (unsigned)(rem / 1000 % 60), 2);
 	*p++ = '.';
 	p = digits(p, (unsigned)(rem % 1000), 3);
+	if (bc) {
+		memcpy(p, " BC", 3);
+		p += 3;
+	}
 	*p = '\0';
 	return (size_t)(p - out);
 }

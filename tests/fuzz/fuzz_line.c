@@ -416,7 +416,10 @@ run_format(const struct envelope *env, char **argv, int argc, enum format want_f
 	if (o.fields.n > 0) {
 		size_t seen = p.diff.n + p.diff.nmissing + p.diff.nunavailable;
 		CHECK(seen <= o.fields.n, "at most one outcome per --fields name", NULL);
-		if (env->op != 'u' || env->before == NULL || o.unchanged)
+		/* An update with a before image, or a MongoDB update with a
+		 * description of what changed, may also leave a name out:
+		 * unchanged. */
+		if (env->op != 'u' || (env->before == NULL && !env->mongo_update) || o.unchanged)
 			CHECK(seen == o.fields.n,
 			    "each --fields name is a change, missing or unavailable", NULL);
 	}

@@ -103,6 +103,8 @@ one_column_table(const char *col)
 #define Z10 "0000000000"
 #define Z50 Z10 Z10 Z10 Z10 Z10
 #define Z100 Z50 Z50
+#define Z90 Z50 Z10 Z10 Z10 Z10
+#define Z900 Z100 Z100 Z100 Z100 Z100 Z100 Z100 Z100 Z100
 #define E200P1 "AU5xjX12JaLZaFHxWALKw7aBQe6ZtEQnMGjsE98kk5H926YMaE1FRgieh96JtDprzT8Wk4KIdTy5suEA" \
 	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB"
 #define E200M1 "/rGOcoKJ2l0ml64Op/01PEl+vhFmS7vYz5cT7CDbbG4CJFnzl7K6ufdheCF2S8WUMsDpbH13isNGTR7/" \
@@ -114,7 +116,7 @@ static const struct {
 	int hex;            /* --bytes hex */
 	int ret;            /* decode_render's result */
 	const char *want;   /* the text appended */
-	int mismatch;       /* whether *mismatch is set */
+	int mismatch;       /* *mismatch: 1 mismatch, 2 bad decimal scale */
 } cases[] = {
 	/* io.debezium.time.Date / connect Date: days since 1970-01-01 */
 	{DATE, "0", 0, 1, "1970-01-01", 0},
@@ -129,11 +131,14 @@ static const struct {
 	{DATE, "-135081", 0, 1, "1600-02-29", 0},
 	{DATE, "-719162", 0, 1, "0001-01-01", 0},
 	{DATE, "2932896", 0, 1, "9999-12-31", 0},
-	{DATE, "2932897", 0, 1, "10000-01-01", 0},  /* as timefmt_ms prints years... */
-	{DATE, "-719528", 0, 1, "0000-01-01", 0},
-	{DATE, "-719529", 0, 1, "-001-12-31", 0},   /* ...like printf's %04lld */
+	/* Years outside 1..9999 as PostgreSQL 15 prints them (SELECT (date
+	 * '1970-01-01' + n)::text), year 0 being 1 BC. */
+	{DATE, "2932897", 0, 1, "10000-01-01", 0},
+	{DATE, "-719528", 0, 1, "0001-01-01 BC", 0},
+	{DATE, "-719529", 0, 1, "0002-12-31 BC", 0},
+	{DATE, "-2440000", 0, 1, "4712-07-04 BC", 0},
 	{DATE, "2147483647", 0, 1, "5881580-07-11", 0},
-	{DATE, "-2147483648", 0, 1, "-5877641-06-23", 0},
+	{DATE, "-2147483648", 0, 1, "5877642-06-23 BC", 0},
 	{CDATE, "11016", 0, 1, "2000-02-29", 0},
 	{DATE, "\"19279\"", 0, 1, "19279", 1},  /* a string is not an int32 */
 	{DATE, "1.5", 0, 1, "1.5", 1},
@@ -155,19 +160,45 @@ static const struct {
 	/* Timestamp / MicroTimestamp / NanoTimestamp since the epoch */
 	{TS, "1600000000123", 0, 1, "2020-09-13 12:26:40.123", 0},
 	{CTS, "-1", 0, 1, "1969-12-31 23:59:59.999", 0},
-	{TS, "-9223372036854775808", 0, 1, "-292275055-05-16 16:47:04.192", 0},
+	/* PostgreSQL's infinite timestamps: the JDBC driver's markers that
+	 * Debezium documents for TIMESTAMP columns, the same read as
+	 * microseconds and given in milliseconds, and the int64 extremes
+	 * (Debezium 3.x nanosecond modes); printed as SELECT
+	 * 'infinity'::timestamp::text prints them. */
+	{TS, "-9223372036854775808", 0, 1, "-infinity", 0},
+	{TS, "9223372036854775807", 0, 1, "infinity", 0},
+	{TS, "9223372036825200000", 0, 1, "infinity", 0},
+	{TS, "-9223372036832400000", 0, 1, "-infinity", 0},
+	{TS, "9223372036825200", 0, 1, "infinity", 0},
+	{CTS, "-9223372036832400", 0, 1, "-infinity", 0},
+	{TS, "9223372036825199", 0, 1, "294247-01-10 04:00:25.199", 0},
+	{MTS, "9223372036825200000", 0, 1, "infinity", 0},
+	{MTS, "-9223372036832400000", 0, 1, "-infinity", 0},
+	{MTS, "9223372036854775807", 0, 1, "infinity", 0},
+	{MTS, "-9223372036854775808", 0, 1, "-infinity", 0},
+	{MTS, "9223372036825200", 0, 1, "2262-04-11 23:47:16.825200", 0},
+	{NTS, "9223372036854775807", 0, 1, "infinity", 0},
+	{NTS, "-9223372036854775808", 0, 1, "-infinity", 0},
+	{NTS, "9223372036825200000", 0, 1, "2262-04-11 23:47:16.825200000", 0},
+	{ARRAY(MTS), "[9223372036825200000,0]", 0, 1,
+	    "[\"infinity\",\"1970-01-01 00:00:00.000000\"]", 0},
+	/* Before year 1: PostgreSQL's "... BC" */
+	{TS, "-62135596800001", 0, 1, "0001-12-31 23:59:59.999 BC", 0},
+	{TS, "-62167219200000", 0, 1, "0001-01-01 00:00:00.000 BC", 0},
+	{TS, "-62135596800000", 0, 1, "0001-01-01 00:00:00.000", 0},
+	{MTS, "-210000000000000000", 0, 1, "4686-05-14 10:40:00.000000 BC", 0},
 	{MTS, "1665791731989360", 0, 1, "2022-10-14 23:55:31.989360", 0},
 	{MTS, "1767806283683652", 0, 1, "2026-01-07 17:18:03.683652", 0},
 	{MTS, "0", 0, 1, "1970-01-01 00:00:00.000000", 0},
 	{MTS, "-1", 0, 1, "1969-12-31 23:59:59.999999", 0},
 	{MTS, "-1257206400000000", 0, 1, "1930-03-01 00:00:00.000000", 0},
 	{MTS, "951782400000000", 0, 1, "2000-02-29 00:00:00.000000", 0},
-	{MTS, "-62135596800000001", 0, 1, "0000-12-31 23:59:59.999999", 0},
+	{MTS, "-62135596800000001", 0, 1, "0001-12-31 23:59:59.999999 BC", 0},
 	{NTS, "1600000000123456789", 0, 1, "2020-09-13 12:26:40.123456789", 0}, /* > 2^53 */
 	{NTS, "1559033904863841257", 0, 1, "2019-05-28 08:58:24.863841257", 0},
 	{NTS, "-1", 0, 1, "1969-12-31 23:59:59.999999999", 0},
-	{NTS, "9223372036854775807", 0, 1, "2262-04-11 23:47:16.854775807", 0},
-	{NTS, "-9223372036854775808", 0, 1, "1677-09-21 00:12:43.145224192", 0},
+	{NTS, "9223372036854775806", 0, 1, "2262-04-11 23:47:16.854775806", 0},
+	{NTS, "-9223372036854775807", 0, 1, "1677-09-21 00:12:43.145224193", 0},
 	{MTS, "1.5", 0, 1, "1.5", 1},
 	{MTS, "\"2020-01-01T00:00:00Z\"", 0, 1, "2020-01-01T00:00:00Z", 1},
 	{MTS, "9223372036854775808", 0, 1, "9223372036854775808", 1}, /* not an int64 */
@@ -228,7 +259,22 @@ static const struct {
 	{DEC("2"), "{\"a\":1}", 0, 1, "{\"a\":1}", 1},
 	{DEC_NOSCALE, "\"A5lh\"", 0, 1, "A5lh", 1}, /* no scale */
 	{DEC("x"), "\"A5lh\"", 0, 1, "A5lh", 1},
-	{DEC("999999999"), "\"A5lh\"", 0, 1, "A5lh", 1},
+	/* Scales beyond any database's (PostgreSQL numeric(p,s): s in
+	 * -1000..1000; a value's own scale up to 16383) only make zeros: the
+	 * value is printed as it arrived, reported as a bad scale (2). */
+	{DEC("999999999"), "\"A5lh\"", 0, 1, "A5lh", 2},
+	{DEC("1001"), "\"AQ==\"", 0, 1, "AQ==", 2},
+	{DEC("-1001"), "\"AQ==\"", 0, 1, "AQ==", 2},
+	{DEC("-100000"), "\"AQ==\"", 0, 1, "AQ==", 2},
+	{ARRAY(DEC("-100000")), "[\"AQ==\",\"AQ==\"]", 0, 1, "[\"AQ==\",\"AQ==\"]", 2},
+	{DEC("1000"), "\"AQ==\"", 0, 1, "0." Z900 Z90 "000000000" "1", 0},
+	{DEC("-1000"), "\"AQ==\"", 0, 1, "1" Z900 Z100, 0},
+	{DEC("-1000"), "\"AA==\"", 0, 1, "0", 0},
+	{VSD, "{\"scale\":-1000,\"value\":\"Ag==\"}", 0, 1, "2" Z900 Z100, 0},
+	{VSD, "{\"scale\":-1001,\"value\":\"Ag==\"}", 0, 1, "{\"scale\":-1001,\"value\":\"Ag==\"}", 2},
+	{VSD, "{\"scale\":16384,\"value\":\"Ag==\"}", 0, 1, "{\"scale\":16384,\"value\":\"Ag==\"}", 2},
+	{VSD, "{\"scale\":-100000,\"value\":\"Ag==\"}", 0, 1,
+	    "{\"scale\":-100000,\"value\":\"Ag==\"}", 2},
 	/* io.debezium.data.VariableScaleDecimal */
 	{VSD, "{\"scale\":2,\"value\":\"A5lh\"}", 0, 1, "2358.73", 0},
 	{VSD, "{\"value\":\"A5lh\",\"scale\":3}", 0, 1, "235.873", 0},
@@ -472,6 +518,36 @@ START_TEST(mismatch_sticks)
 	ck_assert_int_eq(decode_render(&out, c, v.root->child->next, NULL, &mismatch), 1);
 	ck_assert_int_eq(mismatch, 1);
 	assert_text_eq("both values", out.p, out.len, "bad1970-01-02");
+	buf_free(&out);
+	doc_free(&v);
+	decode_table_free(t);
+}
+END_TEST
+
+/* The largest scale an unconstrained PostgreSQL numeric value has:
+ * SELECT '1e-16383'::numeric::text is "0.", 16382 zeros and "1" (16385
+ * characters); one more is beyond any database, and the value stays as it
+ * arrived, reported as a bad scale, while the first is still decoded. */
+START_TEST(value_scale_bound)
+{
+	struct decode_table *t = one_column_table(VSD);
+	const struct decode_column *c = decode_table_column(t, "c");
+	struct doc v;
+	doc_parse(&v, "[{\"scale\":16383,\"value\":\"AQ==\"},{\"scale\":16384,\"value\":\"AQ==\"}]");
+	struct buf out;
+	buf_init(&out);
+	int mismatch = 0;
+	ck_assert_int_eq(decode_render(&out, c, v.root->child, NULL, &mismatch), 1);
+	ck_assert_int_eq(mismatch, 0);
+	ck_assert_uint_eq(out.len, 16385);
+	ck_assert_mem_eq(out.p, "0.000", 5);
+	ck_assert_mem_eq(out.p + out.len - 3, "001", 3);
+	for (size_t i = 2; i + 1 < out.len; i++)
+		ck_assert_int_eq(out.p[i], '0');
+	out.len = 0;
+	ck_assert_int_eq(decode_render(&out, c, v.root->child->next, NULL, &mismatch), 1);
+	ck_assert_int_eq(mismatch, DECODE_BAD_SCALE);
+	assert_text_eq("beyond", out.p, out.len, "{\"scale\":16384,\"value\":\"AQ==\"}");
 	buf_free(&out);
 	doc_free(&v);
 	decode_table_free(t);
@@ -838,6 +914,7 @@ decode_suite(void)
 	tcase_add_loop_test(tc, no_row_struct, 0, NCASES(no_row_schemas));
 	tcase_add_test(tc, null_arguments);
 	tcase_add_test(tc, mismatch_sticks);
+	tcase_add_test(tc, value_scale_bound);
 	tcase_add_test(tc, after_then_before);
 	tcase_add_test(tc, many_columns);
 	tcase_add_test(tc, deep_nesting);

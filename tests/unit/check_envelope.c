@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "envelope.h"
+#include "jsonarena.h"
 #include "jsonval.h"
 
 /* ---- Debezium building blocks -------------------------------------------- */
@@ -298,7 +301,7 @@ expect_key(const struct envelope *env, const char *want, const char *name)
 	buf_free(&b);
 }
 
-static const char *const kind_names[] = {"CHANGE", "SKIP", "REJECT"};
+static const char *const kind_names[] = {"CHANGE", "SKIP", "REJECT", "FATAL"};
 
 START_TEST(classify)
 {
@@ -312,7 +315,7 @@ START_TEST(classify)
 	envelope_parse(&env, line, len);
 
 	ck_assert_msg(env.kind == cases[_i].kind, "%s: kind %s (reason \"%s\"), want %s", name,
-	    env.kind <= ENVELOPE_REJECT ? kind_names[env.kind] : "?",
+	    env.kind <= ENVELOPE_FATAL ? kind_names[env.kind] : "?",
 	    env.kind == ENVELOPE_REJECT ? env.reason : "", kind_names[cases[_i].kind]);
 	switch (cases[_i].kind) {
 	case ENVELOPE_CHANGE: {
@@ -352,6 +355,8 @@ START_TEST(classify)
 		if (cases[_i].snip2 != NULL)
 			ck_assert_msg(strstr(env.reason, cases[_i].snip2) != NULL,
 			    "%s: reason \"%s\" lacks \"%s\"", name, env.reason, cases[_i].snip2);
+		break;
+	case ENVELOPE_FATAL: /* no table case expects one: see oom_is_fatal */
 		break;
 	}
 	expect_key(&env, cases[_i].key, name);
@@ -459,7 +464,13 @@ static const struct {
 	/* as a double this would be ...124000000 ns */
 	{"ts_ns exact, not via double", TS_EVENT(",\"source\":{\"ts_ns\":1600000000123999999}", ""), 1,
 	    1600000000123},
-	{"zero", TS_EVENT(",\"source\":{\"ts_ms\":0}", ",\"ts_ms\":5"), 1, 0},
+	/* source.ts_ms 0 (snapshot reads from some readers) is "unknown":
+	 * the envelope's time is used, as when it is absent; a 0 with no
+	 * other time is still a time. */
+	{"zero source, envelope time", TS_EVENT(",\"source\":{\"ts_ms\":0}", ",\"ts_ms\":5"), 1, 5},
+	{"zero source, zero envelope", TS_EVENT(",\"source\":{\"ts_ms\":0}", ",\"ts_ms\":0"), 1, 0},
+	{"zero source only", TS_EVENT(",\"source\":{\"ts_ms\":0}", ""), 1, 0},
+	{"zero source ts_ms, source ts_us", TS_EVENT(",\"source\":{\"ts_ms\":0,\"ts_us\":7000}", ",\"ts_ms\":5"), 1, 7},
 	{"negative ts_ms", TS_EVENT(",\"source\":{\"ts_ms\":-5}", ""), 1, -5},
 	{"ts_us -1 floors", TS_EVENT(",\"source\":{\"ts_us\":-1}", ""), 1, -1},
 	{"ts_us -999 floors", TS_EVENT(",\"source\":{\"ts_us\":-999}", ""), 1, -1},
@@ -495,6 +506,126 @@ START_TEST(commit_time)
 }
 END_TEST
 
+/* ---- out of memory ------------------------------------------------------ */
+
+/* Address-space limits only work on a plain build in a forked test:
+ * AddressSanitizer reserves terabytes up front, and valgrind runs the
+ * suites unforked (CK_FORK=no), where the limit would stay. */
+static int
+can_limit_memory(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return 0;
+#endif
+#endif
+	const char *fork = getenv("CK_FORK");
+	return (fork == NULL || strcmp(fork, "no") != 0) && getenv("CDCPIVOT_WRAPPER") == NULL;
+}
+
+/* The process's virtual size now, from /proc/self/statm (pages). */
+static size_t
+vm_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	if (f != NULL) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	return (size_t)pages * 4096;
+}
+
+/* A change event whose one array holds n elements: some 100 bytes of
+ * parsed tree per 2 bytes of text. */
+static char *
+big_event(size_t n, size_t *len)
+{
+	static const char head[] = "{\"op\":\"c\",\"after\":{\"id\":2,\"a\":[";
+	static const char tail[] = "1]},\"source\":{\"ts_ms\":1}}";
+	*len = sizeof head - 1 + 2 * n + sizeof tail - 1;
+	char *p = malloc(*len);
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, head, sizeof head - 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(p + sizeof head - 1 + 2 * i, "1,", 2);
+	memcpy(p + sizeof head - 1 + 2 * n, tail, sizeof tail - 1);
+	return p;
+}
+
+/* Memory running out while cJSON builds the tree is ENVELOPE_FATAL, not
+ * "invalid JSON near column N"; the next line, after the arena's reset,
+ * parses again. */
+START_TEST(oom_is_fatal)
+{
+	if (!can_limit_memory())
+		return;
+	size_t len;
+	char *line = big_event(5000000, &len); /* 10 MB of text, ~500 MB of tree */
+	struct rlimit rl = {vm_bytes() + 150u * 1024 * 1024, RLIM_INFINITY};
+	rl.rlim_max = rl.rlim_cur;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	struct jsonarena a;
+	jsonarena_init(&a);
+	jsonarena_enter(&a);
+	struct envelope env;
+	envelope_parse(&env, line, len);
+	ck_assert_msg(env.kind == ENVELOPE_FATAL, "kind %d, reason \"%s\"", env.kind, env.reason);
+	ck_assert_str_eq(env.reason, "out of memory parsing a line of 10000056 bytes");
+	envelope_clear(&env);
+	jsonarena_reset(&a);
+	static const char small[] = "{\"op\":\"c\",\"after\":{\"id\":3}}";
+	envelope_parse(&env, small, sizeof small - 1);
+	ck_assert_int_eq(env.kind, ENVELOPE_CHANGE);
+	envelope_clear(&env);
+	jsonarena_leave();
+	jsonarena_free(&a);
+	free(line);
+}
+END_TEST
+
+/* The program: the rows of the events before are written, the message
+ * says out of memory with the line number, the run stops there (the line
+ * after is not read) and exits 2. */
+START_TEST(oom_stops_the_run)
+{
+	if (!can_limit_memory())
+		return;
+	static const char first[] = "{\"op\":\"c\",\"after\":{\"id\":1,\"v\":\"x\"},\"source\":{\"ts_ms\":1}}\n";
+	static const char last[] = "{\"op\":\"c\",\"after\":{\"id\":3,\"v\":\"y\"},\"source\":{\"ts_ms\":1}}\n";
+	size_t blen;
+	char *big = big_event(5000000, &blen);
+	size_t n = sizeof first - 1 + blen + 1 + sizeof last - 1;
+	char *in = malloc(n);
+	ck_assert_ptr_nonnull(in);
+	memcpy(in, first, sizeof first - 1);
+	memcpy(in + sizeof first - 1, big, blen);
+	in[sizeof first - 1 + blen] = '\n';
+	memcpy(in + sizeof first + blen, last, sizeof last - 1);
+	/* The limit is inherited by the program; 200 MB is ample for it
+	 * otherwise (it runs in 3 MB) and for this runner. */
+	struct rlimit rl = {vm_bytes() + 200u * 1024 * 1024, 0};
+	rl.rlim_max = rl.rlim_cur;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	static const char *const argv[] = {NULL};
+	static const char *const env[] = {"SOURCE_DATE_EPOCH=1600300000", NULL};
+	struct run_result r;
+	run_cdcpivot(argv, in, n, env, NULL, &r);
+	assert_text_eq("stdout", r.out, r.out_len,
+	    "1,v,,x,1970-01-01 00:00:00.001,,,2020-09-16 23:46:40.000,c\n");
+	assert_text_eq("stderr", r.err, r.err_len,
+	    "cdcpivot: <stdin>:2: out of memory parsing a line of 10000056 bytes\n"
+	    "cdcpivot: summary: 1 events, 1 rows, 0 skipped, 0 rejected\n");
+	ck_assert_int_eq(r.status, 2);
+	run_free(&r);
+	free(in);
+	free(big);
+}
+END_TEST
+
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -515,6 +646,12 @@ envelope_suite(void)
 
 	tc = tcase_create("commit_time");
 	tcase_add_loop_test(tc, commit_time, 0, NCASES(ts_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("oom");
+	tcase_add_test(tc, oom_is_fatal);
+	tcase_add_test(tc, oom_stops_the_run);
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	return s;

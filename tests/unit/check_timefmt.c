@@ -31,13 +31,18 @@ static const struct {
 	{4107542400000, "2100-03-01 00:00:00.000"}, /* ...so 02-28 + 1 day = 03-01 */
 	{-2208988800000, "1900-01-01 00:00:00.000"},
 	{-62135596800000, "0001-01-01 00:00:00.000"},
-	{-62135596800001, "0000-12-31 23:59:59.999"},
-	{-62167219200000, "0000-01-01 00:00:00.000"},
+	/* Before year 1 as PostgreSQL 15 prints it (SELECT (timestamp
+	 * '1970-01-01' + interval 'N milliseconds')::text), which it reads
+	 * back; year 0 is 1 BC. */
+	{-62135596800001, "0001-12-31 23:59:59.999 BC"},
+	{-62167219200000, "0001-01-01 00:00:00.000 BC"},
+	{-62198755200000, "0002-01-01 00:00:00.000 BC"},
+	{-210000000000000, "4686-05-14 10:40:00.000 BC"},
 	{253402300799999, "9999-12-31 23:59:59.999"},
 	{253402300800000, "10000-01-01 00:00:00.000"},
 	{INT64_MAX, "292278994-08-17 07:12:55.807"},
 	/* The earliest instant whose day start is still an int64. */
-	{INT64_MIN + 25975808, "-292275055-05-17 00:00:00.000"},
+	{INT64_MIN + 25975808, "292275056-05-17 00:00:00.000 BC"},
 };
 
 START_TEST(ms_table)
@@ -96,6 +101,28 @@ START_TEST(ms_ignores_tz)
 	}
 	tzset();
 	ck_assert_str_eq(out, "2020-09-13 12:26:40.123");
+}
+END_TEST
+
+/* Years as PostgreSQL writes them: four digits at least, BC for year <= 0. */
+START_TEST(year_forms)
+{
+	static const struct {
+		int64_t y;
+		const char *want;
+		int bc;
+	} c[] = {
+		{1, "0001", 0}, {2020, "2020", 0}, {9999, "9999", 0}, {10000, "10000", 0},
+		{0, "0001", 1}, {-1, "0002", 1}, {-4712, "4713", 1}, {-292275055, "292275056", 1},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char out[24];
+		int bc = -1;
+		size_t n = timefmt_year(c[i].y, out, &bc);
+		ck_assert_uint_eq(n, strlen(c[i].want));
+		ck_assert_mem_eq(out, c[i].want, n);
+		ck_assert_int_eq(bc, c[i].bc);
+	}
 }
 END_TEST
 
@@ -193,6 +220,7 @@ timefmt_suite(void)
 	TCase *tc = tcase_create("ms");
 	tcase_add_loop_test(tc, ms_table, 0, (int)(sizeof ms_cases / sizeof ms_cases[0]));
 	tcase_add_test(tc, ms_field_rollover);
+	tcase_add_test(tc, year_forms);
 	tcase_add_test(tc, ms_ignores_tz);
 	suite_add_tcase(s, tc);
 
