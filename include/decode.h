@@ -92,8 +92,8 @@ const struct decode_column *decode_table_column(const struct decode_table *t, co
  * DECODE_MISMATCH, or to DECODE_BAD_SCALE when the reason is a decimal
  * scale beyond what any source database gives (a Connect Decimal's beyond
  * PostgreSQL's -1000..1000, a VariableScaleDecimal's beyond -1000..16383),
- * which would only print a flood of zeros. It is never lowered, so the
- * caller can warn once. v is only read; out is the only thing written. */
+ * which would only print a flood of zeros (the caller then refuses the
+ * event). It is never lowered, so the caller can warn once. v is only read; out is the only thing written. */
 int decode_render(struct buf *out, const struct decode_column *c, const cJSON *v,
     const struct decode_opts *o, int *mismatch);
 

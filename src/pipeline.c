@@ -156,15 +156,7 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 			    d->unavailable[i], r->o->unavailable);
 	for (size_t i = 0; i < r->pivot.nmismatch; i++) {
 		const struct pivot_mismatch *m = &r->pivot.mismatch[i];
-		int scale = m->why == DECODE_BAD_SCALE;
-		if (!once_first(&r->warned, scale ? "scale" : "mismatch", m->name))
-			continue;
-		if (scale)
-			diag_warn(&r->diag, lineno,
-			    "value of field '%s' has a decimal scale beyond any database's "
-			    "(-1000..1000 declared, -1000..16383 per value): printed as it arrived",
-			    m->name);
-		else
+		if (once_first(&r->warned, "mismatch", m->name))
 			diag_warn(&r->diag, lineno,
 			    "value of field '%s' does not fit its schema: printed as it arrived", m->name);
 	}

@@ -325,6 +325,23 @@ fits_header(struct pivot *p, const struct diff *d, const struct envelope *env)
 	return 0;
 }
 
+/* A decimal scale beyond what any database allows would turn a short
+ * line into gigabytes of digits: such an event is refused (its line goes
+ * to the dead-letter file) rather than printed. */
+static int
+scales_fit(struct pivot *p)
+{
+	for (size_t i = 0; i < p->nmismatch; i++)
+		if (p->mismatch[i].why == DECODE_BAD_SCALE) {
+			snprintf(p->refused, sizeof p->refused,
+			    "value of field '%.200s' has a decimal scale beyond any database's "
+			    "(-1000..1000 declared, -1000..16383 per value)",
+			    p->mismatch[i].name);
+			return 0;
+		}
+	return 1;
+}
+
 size_t
 pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out)
 {
@@ -362,6 +379,8 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 	}
 	for (size_t i = 0; i < o->meta.n; i++)
 		meta[i] = meta_value(p, env, o->meta.names[i]);
+	if (!scales_fit(p))
+		return 0;
 
 	char ts[TIMEFMT_MAX];
 	struct cell commit = {NULL, 0};
