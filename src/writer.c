@@ -61,16 +61,22 @@ tsv_field(struct buf *out, const struct cell *c)
 
 /* Identifiers are always quoted: a column may be named like a keyword
  * ("order", "user"), and quoting a lowercase name changes nothing. */
+static void
+sql_identifier(struct buf *out, const char *s, size_t n)
+{
+	buf_putc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_putc(out, '"');
+		buf_putc(out, s[i]);
+	}
+	buf_putc(out, '"');
+}
+
 void
 writer_sql_identifier(struct buf *out, const char *s)
 {
-	buf_putc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(out, '"');
-		buf_putc(out, *s);
-	}
-	buf_putc(out, '"');
+	sql_identifier(out, s, strlen(s));
 }
 
 void
@@ -85,17 +91,13 @@ writer_sql_key_list(struct buf *out, const char *const *names, const unsigned ch
 	}
 }
 
-/* A dotted name (schema.table) is quoted part by part. */
+/* A dotted name (schema.table) is quoted part by part, each part whole. */
 void
 writer_sql_table(struct buf *out, const char *s)
 {
 	const char *dot;
 	while ((dot = strchr(s, '.')) != NULL) {
-		char part[256];
-		size_t n = (size_t)(dot - s) < sizeof part - 1 ? (size_t)(dot - s) : sizeof part - 1;
-		memcpy(part, s, n);
-		part[n] = '\0';
-		writer_sql_identifier(out, part);
+		sql_identifier(out, s, (size_t)(dot - s));
 		buf_putc(out, '.');
 		s = dot + 1;
 	}

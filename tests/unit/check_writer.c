@@ -267,6 +267,30 @@ END_TEST
 
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Each part of a dotted table name is quoted whole, however long (the
+ * parts used to be cut at 255 bytes without a word). */
+START_TEST(long_table_name_parts_are_kept)
+{
+	char name[700];
+	memset(name, 'a', 300);
+	name[300] = '.';
+	memset(name + 301, 'b', 300);
+	name[601] = '\0';
+	struct buf out;
+	buf_init(&out);
+	writer_sql_table(&out, name);
+	char want[700];
+	want[0] = '"';
+	memset(want + 1, 'a', 300);
+	memcpy(want + 301, "\".\"", 3);
+	memset(want + 304, 'b', 300);
+	want[604] = '"';
+	ck_assert_uint_eq(out.len, 605);
+	ck_assert(memcmp(out.p, want, 605) == 0);
+	buf_free(&out);
+}
+END_TEST
+
 Suite *
 writer_suite(void)
 {
@@ -277,6 +301,7 @@ writer_suite(void)
 	tcase_add_loop_test(tc, row, 0, NCASES(rows));
 	tcase_add_loop_test(tc, rows_append, 0, 4);
 	tcase_add_test(tc, every_byte_roundtrip);
+	tcase_add_test(tc, long_table_name_parts_are_kept);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("headers");
