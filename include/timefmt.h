@@ -6,12 +6,21 @@
 
 /* UTC calendar formatting without the C library's time zone machinery:
  * output must not depend on TZ or the locale, and must work for any int64
- * instant, before 1970 included. */
+ * instant, before 1970 included. The one place where cdcpivot does
+ * calendar arithmetic: the commit-time columns and the decoded Debezium
+ * date, time and timestamp values both come from here. */
 
-enum { TIMEFMT_MAX = 40 };
+enum { TIMEFMT_MAX = 64 };
+
+/* Floor division: the quotient rounded towards minus infinity, and (when
+ * rem is not NULL) the remainder in [0, d). d > 0; no overflow for any a. */
+int64_t timefmt_floordiv(int64_t a, int64_t d, int64_t *rem);
 
 /* Splits days since 1970-01-01 into a proleptic Gregorian date. */
 void timefmt_civil(int64_t days, int64_t *year, unsigned *month, unsigned *day);
+
+/* Writes v (below 10^n) as exactly n digits at p and returns the end. */
+char *timefmt_digits(char *p, uint64_t v, int n);
 
 /* Writes the astronomical year y (0 is 1 BC, -1 is 2 BC) as PostgreSQL's
  * DateStyle ISO prints it: at least four digits, and for y <= 0 the year
@@ -20,10 +29,21 @@ void timefmt_civil(int64_t days, int64_t *year, unsigned *month, unsigned *day);
  * out has room for 24 bytes; returns the length. */
 size_t timefmt_year(int64_t y, char *out, int *bc);
 
-/* Writes "YYYY-MM-DD HH:MM:SS.fff" for ms milliseconds since the epoch into
- * out (at least TIMEFMT_MAX bytes) and returns its length. Years beyond
- * 9999 are printed with as many digits as they need; years before 1 as
- * timefmt_year prints them, with " BC" at the end. */
+/* The pieces, each written at p (room for 48 bytes) returning the end:
+ * "YYYY-MM-DD" for days since the epoch (*bc set when the value must end
+ * in " BC"); "HH:MM:SS.f" for x >= 0 units of 1/per_sec second with frac
+ * fraction digits (hours may pass 23, as a time of day's 24:00:00 does);
+ * " BC" when bc. */
+char *timefmt_date(char *p, int64_t days, int *bc);
+char *timefmt_time(char *p, int64_t x, int64_t per_sec, int frac);
+char *timefmt_bc(char *p, int bc);
+
+/* "YYYY-MM-DD HH:MM:SS.f[ BC]" for x units of 1/per_sec second since the
+ * epoch, frac fraction digits, into out (TIMEFMT_MAX bytes); returns the
+ * length. Years beyond 9999 take as many digits as they need. */
+size_t timefmt_instant(int64_t x, int64_t per_sec, int frac, char *out);
+
+/* The same in milliseconds: "YYYY-MM-DD HH:MM:SS.fff". */
 size_t timefmt_ms(int64_t ms, char *out);
 
 #endif

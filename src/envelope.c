@@ -7,6 +7,7 @@
 #include "jsonarena.h"
 #include "jsonval.h"
 #include "schemacache.h"
+#include "timefmt.h"
 #include "utf8.h"
 
 const char *const envelope_skip_names[SKIP_KINDS] = {
@@ -119,10 +120,7 @@ ts_member(const cJSON *obj, const char *name, int64_t per_ms, int64_t *ms)
 	int64_t v;
 	if (obj == NULL || jsonval_int64(member(obj, name), &v) < 0)
 		return 0;
-	int64_t q = v / per_ms;
-	if (v % per_ms != 0 && v < 0)
-		q--;
-	*ms = q;
+	*ms = timefmt_floordiv(v, per_ms, NULL);
 	return 1;
 }
 

@@ -3,12 +3,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static int64_t
-floordiv(int64_t a, int64_t b)
+int64_t
+timefmt_floordiv(int64_t a, int64_t d, int64_t *rem)
 {
-	int64_t q = a / b;
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
+	int64_t q = a / d, r = a % d;
+	if (r < 0) {
+		r += d;
+		q -= 1;
+	}
+	if (rem != NULL)
+		*rem = r;
 	return q;
 }
 
@@ -18,7 +22,7 @@ void
 timefmt_civil(int64_t days, int64_t *year, unsigned *month, unsigned *day)
 {
 	int64_t z = days + 719468;
-	int64_t era = floordiv(z, 146097);
+	int64_t era = timefmt_floordiv(z, 146097, NULL);
 	int64_t doe = z - era * 146097;
 	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	int64_t y = yoe + era * 400;
@@ -31,8 +35,8 @@ timefmt_civil(int64_t days, int64_t *year, unsigned *month, unsigned *day)
 	*day = (unsigned)d;
 }
 
-static char *
-digits(char *p, unsigned v, int n)
+char *
+timefmt_digits(char *p, uint64_t v, int n)
 {
 	for (int i = n - 1; i >= 0; i--) {
 		p[i] = (char)('0' + v % 10);
@@ -46,7 +50,7 @@ timefmt_year(int64_t y, char *out, int *bc)
 {
 	*bc = y <= 0;
 	if (y > 0 && y <= 9999) {
-		digits(out, (unsigned)y, 4); /* the common case, by hand: every row */
+		timefmt_digits(out, (uint64_t)y, 4); /* the common case, by hand: every row */
 		return 4;
 	}
 	/* 1 - y cannot overflow: timefmt_civil's years are far inside int64. */
@@ -54,34 +58,60 @@ timefmt_year(int64_t y, char *out, int *bc)
 	return n > 0 ? (size_t)n : 0;
 }
 
-size_t
-timefmt_ms(int64_t ms, char *out)
+char *
+timefmt_date(char *p, int64_t days, int *bc)
 {
-	int64_t days = floordiv(ms, 86400000);
-	int64_t rem = ms % 86400000; /* not ms - days * 86400000: that overflows */
-	if (rem < 0)
-		rem += 86400000;
 	int64_t y;
 	unsigned mo, d;
 	timefmt_civil(days, &y, &mo, &d);
-	int bc;
-	char *p = out + timefmt_year(y, out, &bc);
+	p += timefmt_year(y, p, bc);
 	*p++ = '-';
-	p = digits(p, mo, 2);
+	p = timefmt_digits(p, mo, 2);
 	*p++ = '-';
-	p = digits(p, d, 2);
-	*p++ = ' ';
-	p = digits(p, (unsigned)(rem / 3600000), 2);
+	return timefmt_digits(p, d, 2);
+}
+
+char *
+timefmt_time(char *p, int64_t x, int64_t per_sec, int frac)
+{
+	int64_t secs = x / per_sec, hours = secs / 3600;
+	if (hours < 100)
+		p = timefmt_digits(p, (uint64_t)hours, 2);
+	else
+		p += snprintf(p, 24, "%lld", (long long)hours);
 	*p++ = ':';
-	p = digits(p, (unsigned)(rem / 60000 % 60), 2);
+	p = timefmt_digits(p, (uint64_t)(secs / 60 % 60), 2);
 	*p++ = ':';
-	p = digits(p, (unsigned)(rem / 1000 % 60), 2);
+	p = timefmt_digits(p, (uint64_t)(secs % 60), 2);
 	*p++ = '.';
-	p = digits(p, (unsigned)(rem % 1000), 3);
-	if (bc) {
-		memcpy(p, " BC", 3);
-		p += 3;
-	}
+	return timefmt_digits(p, (uint64_t)(x % per_sec), frac);
+}
+
+char *
+timefmt_bc(char *p, int bc)
+{
+	if (!bc)
+		return p;
+	memcpy(p, " BC", 3);
+	return p + 3;
+}
+
+size_t
+timefmt_instant(int64_t x, int64_t per_sec, int frac, char *out)
+{
+	int64_t rem;
+	int64_t days = timefmt_floordiv(x, 86400 * per_sec, &rem);
+	int bc;
+	char *p = timefmt_date(out, days, &bc);
+	*p++ = ' ';
+	p = timefmt_time(p, rem, per_sec, frac);
+	p = timefmt_bc(p, bc);
 	*p = '\0';
 	return (size_t)(p - out);
+}
+
+size_t
+timefmt_ms(int64_t ms, char *out)
+{
+	return timefmt_instant(ms, 1000, 3, out);
 }
