@@ -209,16 +209,11 @@ track_id_changes(struct diff *d, const struct envelope *env)
 	}
 }
 
-void
-diff_event(struct diff *d, const struct envelope *env, const struct options *o)
+/* The id columns and their values: --id, else the record key's fields,
+ * else the row's first column; from the row image, else from the key. */
+static void
+find_ids(struct diff *d, const struct envelope *env, const struct options *o, const cJSON *image)
 {
-	const cJSON *image = env->op == 'd' ? env->before : env->after;
-	size_t nb = count_members(env->before), na = count_members(env->after);
-	reserve(d, o->ids.n + o->fields.n + nb + na + count_members(env->key) +
-	    count_members(env->removed) + 1);
-	d->nids = d->n = d->nmissing = d->nunavailable = d->nmissing_ids = 0;
-	d->notes = 0;
-
 	if (o->ids.n > 0) {
 		for (size_t i = 0; i < o->ids.n; i++)
 			d->id_names[d->nids++] = o->ids.names[i];
@@ -236,21 +231,13 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 			d->missing_ids[d->nmissing_ids++] = d->id_names[i];
 		d->id_values[i] = v;
 	}
-	if (env->op == 'u' && env->before != NULL)
-		track_id_changes(d, env);
+}
 
-	if (env->op == 'u' && env->before == NULL)
-		d->notes |= DIFF_NOTE_NO_BEFORE;
-	if (env->op == 'd' && (env->key_only || only_ids(d, env->before)))
-		d->notes |= DIFF_NOTE_KEY_ONLY; /* REPLICA IDENTITY DEFAULT, MongoDB */
-
-	if (o->fields.n > 0) {
-		for (size_t i = 0; i < o->fields.n; i++)
-			track(d, env, o, o->fields.names[i]);
-		return;
-	}
-	if (env->key_only)
-		return; /* an image made from the key holds no column values */
+/* Without --fields: every column of the image but the ids, the fields a
+ * MongoDB update removed, and columns only in an update's before. */
+static void
+track_all(struct diff *d, const struct envelope *env, const struct options *o, const cJSON *image)
+{
 	for (const cJSON *c = image->child; c != NULL; c = c->next)
 		if (!is_id(d, c->string))
 			track(d, env, o, c->string);
@@ -268,5 +255,31 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 		for (const cJSON *c = env->before ? env->before->child : NULL; c != NULL; c = c->next)
 			if (!is_id(d, c->string) && member(env->after, c->string) == NULL)
 				track(d, env, o, c->string);
+	}
+}
+
+void
+diff_event(struct diff *d, const struct envelope *env, const struct options *o)
+{
+	const cJSON *image = env->op == 'd' ? env->before : env->after;
+	size_t nb = count_members(env->before), na = count_members(env->after);
+	reserve(d, o->ids.n + o->fields.n + nb + na + count_members(env->key) +
+	    count_members(env->removed) + 1);
+	d->nids = d->n = d->nmissing = d->nunavailable = d->nmissing_ids = 0;
+	d->notes = 0;
+
+	find_ids(d, env, o, image);
+	if (env->op == 'u' && env->before != NULL)
+		track_id_changes(d, env);
+	if (env->op == 'u' && env->before == NULL)
+		d->notes |= DIFF_NOTE_NO_BEFORE;
+	if (env->op == 'd' && (env->key_only || only_ids(d, env->before)))
+		d->notes |= DIFF_NOTE_KEY_ONLY; /* REPLICA IDENTITY DEFAULT, MongoDB */
+
+	if (o->fields.n > 0) {
+		for (size_t i = 0; i < o->fields.n; i++)
+			track(d, env, o, o->fields.names[i]);
+	} else if (!env->key_only) { /* an image made from the key holds no values */
+		track_all(d, env, o, image);
 	}
 }
