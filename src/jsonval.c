@@ -293,6 +293,33 @@ enum { EXP_DIGITS_MAX = 17 };
 
 /* Reads the JSON number literal t[0..n) into *d. Returns -1 for anything
  * that is not one, or whose exponent is too long to add exactly. */
+/* The exponent of a number literal, t[*i] being its 'e' or 'E': its value
+ * in *e and *i past it. -1 if it has no digits or more significant ones
+ * than EXP_DIGITS_MAX. */
+static int
+scan_exponent(const char *t, size_t n, size_t *i, int64_t *e)
+{
+	size_t k = *i + 1;
+	int neg = 0;
+	if (k < n && (t[k] == '+' || t[k] == '-'))
+		neg = t[k++] == '-';
+	size_t e0 = k;
+	while (k < n && t[k] == '0')
+		k++;
+	size_t sig = k;
+	while (k < n && t[k] >= '0' && t[k] <= '9')
+		k++;
+	if (k == e0 || k - sig > EXP_DIGITS_MAX)
+		return -1;
+	*e = 0;
+	for (size_t j = sig; j < k; j++)
+		*e = *e * 10 + (t[j] - '0');
+	if (neg)
+		*e = -*e;
+	*i = k;
+	return 0;
+}
+
 static int
 decimal_of(const char *t, size_t n, struct decimal *d)
 {
@@ -315,24 +342,8 @@ decimal_of(const char *t, size_t n, struct decimal *d)
 			return -1;
 	}
 	int64_t e = 0;
-	if (i < n && (t[i] == 'e' || t[i] == 'E')) {
-		i++;
-		int eneg = 0;
-		if (i < n && (t[i] == '+' || t[i] == '-'))
-			eneg = t[i++] == '-';
-		size_t e0 = i;
-		while (i < n && t[i] == '0')
-			i++;
-		size_t sig = i;
-		while (i < n && t[i] >= '0' && t[i] <= '9')
-			i++;
-		if (i == e0 || i - sig > EXP_DIGITS_MAX)
-			return -1;
-		for (size_t k = sig; k < i; k++)
-			e = e * 10 + (t[k] - '0');
-		if (eneg)
-			e = -e;
-	}
+	if (i < n && (t[i] == 'e' || t[i] == 'E') && scan_exponent(t, n, &i, &e) < 0)
+		return -1;
 	if (i != n)
 		return -1;
 	/* The significant digits, from the first non-zero one to the last. */
