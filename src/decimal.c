@@ -65,24 +65,15 @@ put_zeros(struct buf *out, size_t n)
 	}
 }
 
-int
-decimal_write_base64(struct buf *out, const char *s, int64_t scale, int json)
+/* The magnitude of the big-endian two's-complement integer b[0..nb) as
+ * little-endian 32-bit limbs l[0..(nb+3)/4); returns whether it is
+ * negative. A negative value is negated as ~x + 1 over its nb bytes; the
+ * carry cannot leave them because x (top bit set) is not zero. */
+static int
+to_limbs(const unsigned char *b, size_t nb, uint32_t *l)
 {
-	size_t start = out->len;
-	if (base64_decode(out, s, strlen(s)) != 0)
-		return -2;
-	size_t nb = out->len - start;
-	if (nb == 0)
-		return -1; /* no bytes is no number (Java's BigInteger refuses it too) */
-
-	/* The magnitude as little-endian 32-bit limbs. A negative value is
-	 * negated as ~x + 1 over its nb bytes; the carry cannot leave them
-	 * because x (top bit set) is not zero. */
-	const unsigned char *b = (const unsigned char *)out->p + start;
 	int neg = (b[0] & 0x80) != 0;
 	size_t nl = (nb + 3) / 4;
-	uint32_t lstack[16];
-	uint32_t *l = nl <= 16 ? lstack : xmalloc(nl * sizeof *l);
 	memset(l, 0, nl * sizeof *l);
 	for (size_t k = 0; k < nb; k++) {
 		unsigned byte = b[nb - 1 - k];
@@ -93,13 +84,14 @@ decimal_write_base64(struct buf *out, const char *s, int64_t scale, int json)
 	if (neg)
 		for (size_t i = 0; i < nl && ++l[i] == 0; i++)
 			;
-	out->len = start;
+	return neg;
+}
 
-	/* Base 10^9 chunks, least significant first, by repeated division. A
-	 * chunk holds more than 29 bits, so nb*8/29 + 2 chunks are enough. */
-	size_t cmax = nb * 8 / 29 + 2;
-	uint32_t cstack[16];
-	uint32_t *ch = cmax <= 16 ? cstack : xmalloc(cmax * sizeof *ch);
+/* Base 10^9 chunks of l[0..nl) (destroyed), least significant first, by
+ * repeated division; returns how many (0 for zero). */
+static size_t
+to_chunks(uint32_t *l, size_t nl, uint32_t *ch)
+{
 	size_t nc = 0, top = nl;
 	while (top > 0 && l[top - 1] == 0)
 		top--;
@@ -114,27 +106,31 @@ decimal_write_base64(struct buf *out, const char *s, int64_t scale, int json)
 		while (top > 0 && l[top - 1] == 0)
 			top--;
 	}
+	return nc;
+}
 
-	/* The digits, most significant first. */
-	size_t dcap = nc ? 9 * nc : 1;
-	char dstack[160];
-	char *dig = dcap <= sizeof dstack ? dstack : xmalloc(dcap);
-	size_t nd = 0;
+/* The digits of chunks ch[0..nc), most significant first; returns how
+ * many. */
+static size_t
+to_digits(const uint32_t *ch, size_t nc, char *dig)
+{
 	if (nc == 0) {
-		dig[nd++] = '0';
-	} else {
-		nd += chunk_digits(dig, ch[nc - 1], 0);
-		for (size_t i = nc - 1; i-- > 0;)
-			nd += chunk_digits(dig + nd, ch[i], 1);
+		dig[0] = '0';
+		return 1;
 	}
+	size_t nd = chunk_digits(dig, ch[nc - 1], 0);
+	for (size_t i = nc - 1; i-- > 0;)
+		nd += chunk_digits(dig + nd, ch[i], 1);
+	return nd;
+}
 
-	if (json)
-		buf_putc(out, '"');
-	if (neg)
-		buf_putc(out, '-');
+/* dig[0..nd) divided by 10^scale, in plain notation. */
+static void
+put_scaled(struct buf *out, const char *dig, size_t nd, int64_t scale, int zero)
+{
 	if (scale <= 0) {
 		buf_append(out, dig, nd);
-		if (nc != 0)
+		if (!zero)
 			put_zeros(out, (size_t)-scale);
 	} else if ((uint64_t)scale >= nd) {
 		buf_append(out, "0.", 2);
@@ -146,6 +142,35 @@ decimal_write_base64(struct buf *out, const char *s, int64_t scale, int json)
 		buf_putc(out, '.');
 		buf_append(out, dig + ip, nd - ip);
 	}
+}
+
+int
+decimal_write_base64(struct buf *out, const char *s, int64_t scale, int json)
+{
+	size_t start = out->len;
+	if (base64_decode(out, s, strlen(s)) != 0)
+		return -2;
+	size_t nb = out->len - start;
+	if (nb == 0)
+		return -1; /* no bytes is no number (Java's BigInteger refuses it too) */
+
+	/* A chunk holds more than 29 bits, so nb*8/29 + 2 chunks are enough. */
+	size_t nl = (nb + 3) / 4, cmax = nb * 8 / 29 + 2;
+	uint32_t lstack[16], cstack[16];
+	char dstack[160];
+	uint32_t *l = nl <= 16 ? lstack : xmalloc(nl * sizeof *l);
+	uint32_t *ch = cmax <= 16 ? cstack : xmalloc(cmax * sizeof *ch);
+	int neg = to_limbs((const unsigned char *)out->p + start, nb, l);
+	out->len = start;
+	size_t nc = to_chunks(l, nl, ch);
+	char *dig = 9 * nc + 1 <= sizeof dstack ? dstack : xmalloc(9 * nc + 1);
+	size_t nd = to_digits(ch, nc, dig);
+
+	if (json)
+		buf_putc(out, '"');
+	if (neg)
+		buf_putc(out, '-');
+	put_scaled(out, dig, nd, scale, nc == 0);
 	if (json)
 		buf_putc(out, '"');
 
@@ -157,4 +182,3 @@ decimal_write_base64(struct buf *out, const char *s, int64_t scale, int json)
 		free(dig);
 	return 0;
 }
-
