@@ -12,9 +12,10 @@
  * set by jsonarena_enter() and cleared by jsonarena_leave(), from the one
  * thread that parses. While no arena is entered, cJSON uses malloc and
  * free as usual, so trees that must outlive the line (cached schemas) are
- * parsed with the arena left. Sanitizer builds bypass the arena (each
- * allocation is a malloc of its own) so that AddressSanitizer sees every
- * allocation. */
+ * parsed with the arena left. Under AddressSanitizer the arena is the
+ * same, with the bytes it has not handed out poisoned and a poisoned gap
+ * after each allocation, so ASan and the fuzzer check the allocator that
+ * runs in production. */
 
 struct jsonarena_chunk;
 
@@ -43,13 +44,15 @@ int jsonarena_active(void);
 
 /* Whether an allocation from the arena in force failed since its last
  * jsonarena_reset(). cJSON reports such a failure as a failed parse, which
- * is otherwise indistinguishable from a syntax error. Sanitizer builds
- * allocate with malloc but still record failures here. */
+ * is otherwise indistinguishable from a syntax error. */
 int jsonarena_failed(void);
 
 /* Invalidates every tree allocated from a (their cJSON_Delete is then a
  * no-op walk) and keeps one chunk for the next line, so memory stays
  * bounded by the largest line recently parsed. */
 void jsonarena_reset(struct jsonarena *a);
+
+/* Bytes of chunks the arena holds now, and how many chunks. */
+size_t jsonarena_held(const struct jsonarena *a, size_t *nchunks);
 
 #endif

@@ -15,6 +15,7 @@ main(void)
 	srunner_add_suite(sr, envelope_suite());
 	srunner_add_suite(sr, failures_suite());
 	srunner_add_suite(sr, golden_suite());
+	srunner_add_suite(sr, jsonarena_suite());
 	srunner_add_suite(sr, jsonval_suite());
 	srunner_add_suite(sr, linereader_suite());
 	srunner_add_suite(sr, mutants_suite());

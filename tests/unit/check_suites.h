@@ -12,6 +12,7 @@ Suite *diff_suite(void);
 Suite *envelope_suite(void);
 Suite *failures_suite(void);
 Suite *golden_suite(void);
+Suite *jsonarena_suite(void);
 Suite *jsonval_suite(void);
 Suite *linereader_suite(void);
 Suite *mutants_suite(void);
