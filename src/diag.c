@@ -62,12 +62,14 @@ diag_warn(struct diag *d, unsigned long lineno, const char *fmt, ...)
 void
 diag_error(struct diag *d, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("cdcpivot: ", d->err);
-	vfprintf(d->err, fmt, ap);
-	putc('\n', d->err);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	fputs("cdcpivot: ", d->err);
+	put_clean(d->err, msg); /* a file name may hold control bytes too */
+	putc('\n', d->err);
 }
 
 void

@@ -9,8 +9,10 @@ main(void)
 {
 	SRunner *sr = srunner_create(base64_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, decimal_suite());
 	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, dedup_suite());
+	srunner_add_suite(sr, diag_suite());
 	srunner_add_suite(sr, diff_suite());
 	srunner_add_suite(sr, envelope_suite());
 	srunner_add_suite(sr, failures_suite());

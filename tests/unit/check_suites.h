@@ -6,8 +6,10 @@
 /* One suite per module, all run by check_main.c. */
 Suite *base64_suite(void);
 Suite *cli_suite(void);
+Suite *decimal_suite(void);
 Suite *decode_suite(void);
 Suite *dedup_suite(void);
+Suite *diag_suite(void);
 Suite *diff_suite(void);
 Suite *envelope_suite(void);
 Suite *failures_suite(void);
