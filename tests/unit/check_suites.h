@@ -15,6 +15,7 @@ Suite *jsonval_suite(void);
 Suite *linereader_suite(void);
 Suite *options_suite(void);
 Suite *output_suite(void);
+Suite *state_suite(void);
 Suite *timefmt_suite(void);
 Suite *utf8_suite(void);
 Suite *writer_suite(void);
