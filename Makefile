@@ -21,7 +21,7 @@ CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS := src/base64.c src/buf.c src/columns.c src/decode.c src/dedup.c src/diag.c src/diff.c src/envelope.c src/jsonarena.c src/jsonval.c \
-	src/linereader.c src/options.c src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/state.c src/timefmt.c \
+	src/linereader.c src/options.c src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/state.c src/stateful.c src/timefmt.c \
 	src/utf8.c src/writer.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*.c)

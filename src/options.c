@@ -13,11 +13,12 @@ const char options_synopsis[] =
     "usage: cdcpivot [-hquV] [--bytes base64|hex] [--dead-letter file] [--ddl]\n"
     "                [--dedup n] [--fields list] [--format fmt] [--fsync] [--header]\n"
     "                [--id list] [--max-line-bytes n] [--meta list] [--output file]\n"
-    "                [--sql-table name] [--stats] [--strict] [--table pattern]\n"
-    "                [--unavailable-value text] [--unchanged] [--upsert]\n"
-    "                [--with-table] [file ...]\n";
+    "                [--sql-table name] [--state dir] [--stats] [--strict]\n"
+    "                [--table pattern] [--unavailable-value text] [--unchanged]\n"
+    "                [--upsert] [--with-table] [file ...]\n";
 
-const char *const options_meta_names[] = {"lsn", "txid", "ts", "topic", "partition", "offset", NULL};
+const char *const options_meta_names[] = {"lsn", "txid", "ts", "topic", "partition", "offset",
+	"old_source", NULL};
 
 const char options_help[] =
     "cdcpivot - pivot Debezium change events into a field-level change log\n"
@@ -35,7 +36,9 @@ const char options_help[] =
     "                         or comma-separated)\n"
     "  --with-table           add a leading \"table\" column\n"
     "  --meta LIST            append provenance columns:\n"
-    "                         lsn,txid,ts,topic,partition,offset\n"
+    "                         lsn,txid,ts,topic,partition,offset,old_source\n"
+    "                         (old_source: where old_value came from, before,\n"
+    "                         state or unknown)\n"
     "  --bytes base64|hex     how bytes columns are printed (default: base64)\n"
     "  --upsert               sql: INSERT ... ON CONFLICT DO NOTHING on ids,\n"
     "                         change_field and the change's position (needs\n"
@@ -48,6 +51,9 @@ const char options_help[] =
     "                         left at its end by a killed run is cut off first)\n"
     "  --fsync                fsync FILE after every write (with --output)\n"
     "  --sql-table NAME       table for --format sql (default: holding_pivot)\n"
+    "  --state DIR            keep the last image of every row in DIR (SQLite): old\n"
+    "                         values for tables without REPLICA IDENTITY FULL, TOAST\n"
+    "                         placeholders filled in, replayed changes skipped\n"
     "  --unchanged            on updates, also print fields that did not change\n"
     "  --unavailable-value T  Debezium's unavailable.value.placeholder\n"
     "                         (default: __debezium_unavailable_value)\n"
@@ -82,6 +88,7 @@ enum {
 	OPT_ID,
 	OPT_MAX_LINE,
 	OPT_SQL_TABLE,
+	OPT_STATE,
 	OPT_STATS,
 	OPT_STRICT,
 	OPT_UNAVAILABLE,
@@ -104,6 +111,7 @@ static const struct option longopts[] = {
 	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"quiet", no_argument, NULL, 'q'},
 	{"sql-table", required_argument, NULL, OPT_SQL_TABLE},
+	{"state", required_argument, NULL, OPT_STATE},
 	{"stats", no_argument, NULL, OPT_STATS},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"table", required_argument, NULL, OPT_TABLE},
@@ -245,7 +253,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 					k++;
 				if (options_meta_names[k] == NULL) {
 					snprintf(err, errlen,
-					    "--meta: unknown column '%s' (lsn, txid, ts, topic, partition, offset)",
+					    "--meta: unknown column '%s' (lsn, txid, ts, topic, partition, offset, old_source)",
 					    o->meta.names[i]);
 					return OPTIONS_USAGE_ERROR;
 				}
@@ -307,6 +315,13 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 				return OPTIONS_USAGE_ERROR;
 			}
 			o->sql_table = optarg;
+			break;
+		case OPT_STATE:
+			if (optarg[0] == '\0') {
+				snprintf(err, errlen, "--state: empty directory name");
+				return OPTIONS_USAGE_ERROR;
+			}
+			o->state_dir = optarg;
 			break;
 		case OPT_STATS:
 			o->stats = 1;

@@ -1,0 +1,332 @@
+#include "stateful.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jsonval.h"
+#include "pivot.h"
+
+/* A tree parsed from text that the tree points into (jsonval_parse). */
+struct image {
+	struct buf text;
+	cJSON *tree;
+};
+
+struct stateful {
+	struct state *st;
+	const struct options *o;
+	struct diff probe; /* for diff_is_unavailable: the placeholder's forms */
+	char table[256];
+	struct buf key;
+	struct buf staged; /* the new image's text */
+	struct state_pos pos;
+	struct image stored, after, before;
+	int synth;     /* before is the stored image */
+	int needed;    /* see stateful_needed() */
+	const char **filled; /* names whose before value came from the state */
+	size_t nfilled, capfilled;
+	char err[300];
+};
+
+static void
+image_init(struct image *im)
+{
+	buf_init(&im->text);
+	im->tree = NULL;
+}
+
+static void
+image_clear(struct image *im)
+{
+	cJSON_Delete(im->tree);
+	im->tree = NULL;
+	im->text.len = 0;
+}
+
+/* Parses im->text into im->tree; 0 or -1. */
+static int
+image_parse(struct image *im)
+{
+	size_t off;
+	int trailing;
+	im->tree = jsonval_parse(im->text.p ? im->text.p : "", im->text.len, &off, &trailing);
+	return im->tree != NULL && cJSON_IsObject(im->tree) ? 0 : -1;
+}
+
+struct stateful *
+stateful_new(struct state *st, const struct options *o)
+{
+	struct stateful *sf = xmalloc(sizeof *sf);
+	memset(sf, 0, sizeof *sf);
+	sf->st = st;
+	sf->o = o;
+	diff_init(&sf->probe, o->unavailable);
+	buf_init(&sf->key);
+	buf_init(&sf->staged);
+	image_init(&sf->stored);
+	image_init(&sf->after);
+	image_init(&sf->before);
+	return sf;
+}
+
+void
+stateful_free(struct stateful *sf)
+{
+	if (sf == NULL)
+		return;
+	stateful_done(sf);
+	diff_free(&sf->probe);
+	buf_free(&sf->key);
+	buf_free(&sf->staged);
+	buf_free(&sf->stored.text);
+	buf_free(&sf->after.text);
+	buf_free(&sf->before.text);
+	free(sf->filled);
+	free(sf);
+}
+
+void
+stateful_done(struct stateful *sf)
+{
+	image_clear(&sf->stored);
+	image_clear(&sf->after);
+	image_clear(&sf->before);
+}
+
+const char *
+stateful_error(const struct stateful *sf)
+{
+	return sf->err;
+}
+
+int
+stateful_needed(const struct stateful *sf)
+{
+	return sf->needed;
+}
+
+static const cJSON *
+member(const cJSON *obj, const char *name)
+{
+	return obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+}
+
+static int
+unavailable(const struct stateful *sf, const cJSON *v)
+{
+	return diff_is_unavailable(&sf->probe, v, sf->o->unavailable);
+}
+
+/* The row's key as JSON text: the record key, else {"id":value,...} of
+ * the --id columns or the image's first column. */
+static void
+make_key(struct stateful *sf, const struct envelope *env, const cJSON *image)
+{
+	struct buf *k = &sf->key;
+	k->len = 0;
+	if (env->key != NULL && env->key->child != NULL) {
+		jsonval_write_json(k, env->key);
+		return;
+	}
+	buf_putc(k, '{');
+	const struct namelist *ids = &sf->o->ids;
+	for (size_t i = 0; i < ids->n; i++) {
+		if (i > 0)
+			buf_putc(k, ',');
+		jsonval_write_string(k, ids->names[i], strlen(ids->names[i]));
+		buf_putc(k, ':');
+		const cJSON *v = member(image, ids->names[i]);
+		if (v == NULL)
+			v = member(env->before, ids->names[i]);
+		if (v == NULL)
+			buf_puts(k, "null");
+		else
+			jsonval_write_json(k, v);
+	}
+	if (ids->n == 0 && image != NULL && image->child != NULL) {
+		jsonval_write_string(k, image->child->string, strlen(image->child->string));
+		buf_putc(k, ':');
+		jsonval_write_json(k, image->child);
+	}
+	buf_putc(k, '}');
+}
+
+static void
+event_pos(const struct envelope *env, struct state_pos *pos)
+{
+	memset(pos, 0, sizeof *pos);
+	pos->has_lsn = jsonval_int64(member(env->source, "lsn"), &pos->lsn) == 0;
+	const char *topic = cJSON_GetStringValue(member(env->record, "topic"));
+	int64_t part, off;
+	if (topic != NULL && jsonval_int64(member(env->record, "partition"), &part) == 0 &&
+	    jsonval_int64(member(env->record, "offset"), &off) == 0) {
+		pos->has_offset = 1;
+		snprintf(pos->topic, sizeof pos->topic, "%s", topic);
+		pos->partition = (int32_t)part;
+		pos->offset = off;
+	}
+}
+
+/* Whether the image holds nothing but the key's columns. */
+static int
+key_only(const struct stateful *sf, const struct envelope *env, const cJSON *image)
+{
+	for (const cJSON *c = image ? image->child : NULL; c != NULL; c = c->next) {
+		int in_key = member(env->key, c->string) != NULL;
+		for (size_t i = 0; !in_key && i < sf->o->ids.n; i++)
+			in_key = strcmp(sf->o->ids.names[i], c->string) == 0;
+		if (!in_key && !(env->key == NULL && sf->o->ids.n == 0 && c == image->child))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+has_placeholder(const struct stateful *sf, const cJSON *image)
+{
+	for (const cJSON *c = image ? image->child : NULL; c != NULL; c = c->next)
+		if (unavailable(sf, c))
+			return 1;
+	return 0;
+}
+
+static void
+note_filled(struct stateful *sf, const char *name)
+{
+	if (sf->nfilled == sf->capfilled) {
+		sf->capfilled = sf->capfilled ? sf->capfilled * 2 : 16;
+		sf->filled = xrealloc(sf->filled, sf->capfilled * sizeof *sf->filled);
+	}
+	sf->filled[sf->nfilled++] = name;
+}
+
+/* out := src with every placeholder replaced by the stored value, when the
+ * state has one that is not a placeholder itself. keep, when not NULL,
+ * limits the columns to those keep has (the stored image as a before of
+ * an update whose after lost a column). */
+static int
+fill(struct stateful *sf, struct image *out, const cJSON *src, const cJSON *keep, int note)
+{
+	const cJSON *stored = sf->stored.tree;
+	struct buf *b = &out->text;
+	b->len = 0;
+	buf_putc(b, '{');
+	int first = 1;
+	for (const cJSON *c = src->child; c != NULL; c = c->next) {
+		if (keep != NULL && member(keep, c->string) == NULL)
+			continue;
+		const cJSON *v = c, *s = member(stored, c->string);
+		if (unavailable(sf, c) && s != NULL && !unavailable(sf, s))
+			v = s;
+		if (!first)
+			buf_putc(b, ',');
+		first = 0;
+		jsonval_write_string(b, c->string, strlen(c->string));
+		buf_putc(b, ':');
+		jsonval_write_json(b, v);
+	}
+	buf_putc(b, '}');
+	if (image_parse(out) < 0)
+		return -1;
+	if (note)
+		for (const cJSON *c = src->child, *n = out->tree->child; c != NULL && n != NULL; c = c->next)
+			if (keep == NULL || member(keep, c->string) != NULL) {
+				if (unavailable(sf, c) && !unavailable(sf, n))
+					note_filled(sf, n->string);
+				n = n->next;
+			}
+	return 0;
+}
+
+/* Completes before and after from the stored image. */
+static int
+complete(struct stateful *sf, struct envelope *env)
+{
+	if (env->after != NULL && has_placeholder(sf, env->after)) {
+		if (fill(sf, &sf->after, env->after, NULL, 0) < 0)
+			return -1;
+		env->after = sf->after.tree;
+	}
+	int lacks = (env->op == 'u' && env->before == NULL) ||
+	    (env->op == 'd' && key_only(sf, env, env->before));
+	if (lacks) {
+		const cJSON *keep = env->op == 'u' ? env->after : NULL;
+		if (fill(sf, &sf->before, sf->stored.tree, keep, 0) < 0)
+			return -1;
+		env->before = sf->before.tree;
+		sf->synth = 1;
+	} else if (env->before != NULL && has_placeholder(sf, env->before)) {
+		if (fill(sf, &sf->before, env->before, NULL, 1) < 0)
+			return -1;
+		env->before = sf->before.tree;
+	}
+	return 0;
+}
+
+enum stateful_verdict
+stateful_prepare(struct stateful *sf, struct envelope *env)
+{
+	const cJSON *image = env->op == 'd' ? env->before : env->after;
+	sf->synth = 0;
+	sf->nfilled = 0;
+	sf->needed = (env->op == 'u' && env->before == NULL) ||
+	    (env->op == 'd' && key_only(sf, env, env->before)) ||
+	    has_placeholder(sf, env->after) || has_placeholder(sf, env->before);
+	pivot_table_name(env, sf->table, sizeof sf->table);
+	make_key(sf, env, image);
+	event_pos(env, &sf->pos);
+	struct state_entry e;
+	int found = state_get(sf->st, sf->table, sf->key.p, sf->key.len, &e);
+	if (found < 0) {
+		snprintf(sf->err, sizeof sf->err, "--state: %s", state_error(sf->st));
+		return STATEFUL_ERROR;
+	}
+	if (found && state_pos_replay(&sf->pos, &e.pos))
+		return STATEFUL_REPLAY;
+	if (!found || e.deleted)
+		return STATEFUL_MISS;
+	sf->stored.text.len = 0;
+	buf_append(&sf->stored.text, e.image, e.image_len);
+	if (image_parse(&sf->stored) < 0 || complete(sf, env) < 0) {
+		snprintf(sf->err, sizeof sf->err, "--state: the image of %.100s %.100s is not a JSON object",
+		    sf->table, sf->key.p);
+		return STATEFUL_ERROR;
+	}
+	return STATEFUL_HIT;
+}
+
+void
+stateful_stage(struct stateful *sf, const struct envelope *env, unsigned long long seq)
+{
+	if (env->op == 'd') {
+		state_delete(sf->st, seq, sf->table, sf->key.p, sf->key.len, &sf->pos);
+		return;
+	}
+	if (env->after == NULL)
+		return;
+	/* The completed after, as text with numbers as written. */
+	struct buf *b = &sf->staged;
+	b->len = 0;
+	jsonval_write_json(b, env->after);
+	state_put(sf->st, seq, sf->table, sf->key.p, sf->key.len, &sf->pos, b->p, b->len);
+}
+
+const char *
+stateful_old_source(const void *ctx, const struct envelope *env, const struct field_change *fc,
+    const char *dflt)
+{
+	const struct stateful *sf = ctx;
+	if (dflt == NULL)
+		return NULL;
+	if (sf->synth) {
+		const cJSON *s = member(sf->stored.tree, fc->name);
+		return s != NULL && !unavailable(sf, s) ? "state" : "unknown";
+	}
+	for (size_t i = 0; i < sf->nfilled; i++)
+		if (strcmp(sf->filled[i], fc->name) == 0)
+			return "state";
+	(void)env;
+	return dflt;
+}
