@@ -44,7 +44,7 @@ int state_pos_replay(const struct state_pos *pos, const struct state_pos *stored
 struct state_entry {
 	int deleted; /* a tombstone: the key was deleted at pos */
 	struct state_pos pos;
-	const char *image; /* JSON object text; NULL for a tombstone */
+	const char *image; /* JSON object text; NULL for a tombstone without */
 	size_t image_len;
 };
 
@@ -65,11 +65,13 @@ int state_get(struct state *s, const char *table, const void *key, size_t klen,
     struct state_entry *e);
 
 /* Stage a new image, or a tombstone, for the output event seq. Sequence
- * numbers never decrease from one call to the next. */
+ * numbers never decrease from one call to the next. A tombstone keeps an
+ * image only when given one (image NULL: none): the row's last image when
+ * its key changed, for the row under its new key. */
 void state_put(struct state *s, unsigned long long seq, const char *table, const void *key,
     size_t klen, const struct state_pos *pos, const char *image, size_t len);
 void state_delete(struct state *s, unsigned long long seq, const char *table, const void *key,
-    size_t klen, const struct state_pos *pos);
+    size_t klen, const struct state_pos *pos, const char *image, size_t len);
 
 /* Writes, in one transaction, every staged change of events <= written,
  * and forgets them. Returns 0, or -1 with state_error() set; the staged

@@ -255,11 +255,12 @@ state_get(struct state *s, const char *table, const void *key, size_t klen, stru
 		e->deleted = sqlite3_column_int(s->get, 0) != 0;
 		read_pos(s->get, &e->pos);
 		s->image.len = 0;
+		int has_image = sqlite3_column_type(s->get, 5) != SQLITE_NULL;
 		const void *img = sqlite3_column_blob(s->get, 5);
 		buf_append(&s->image, img, (size_t)sqlite3_column_bytes(s->get, 5));
 		buf_cstr(&s->image);
-		e->image = e->deleted ? NULL : s->image.p;
-		e->image_len = e->deleted ? 0 : s->image.len;
+		e->image = has_image ? s->image.p : NULL;
+		e->image_len = has_image ? s->image.len : 0;
 	} else if (rc != SQLITE_DONE) {
 		set_err(s, "state read");
 	}
@@ -280,12 +281,13 @@ stage(struct state *s, unsigned long long seq, const char *table, const void *ke
 	char *block = xmalloc(size);
 	memcpy(block, table, tlen + 1);
 	memcpy(block + tlen + 1, key, klen);
-	memcpy(block + tlen + 1 + klen, image, ilen);
+	if (ilen > 0)
+		memcpy(block + tlen + 1 + klen, image, ilen);
 	block[size - 1] = '\0';
 	struct staged *g = &s->staged[s->nstaged++];
 	*g = (struct staged){seq, hash_of(table, key, klen), block, tlen,
 	    (const unsigned char *)block + tlen + 1, klen, deleted, *pos,
-	    deleted ? NULL : block + tlen + 1 + klen, ilen};
+	    image != NULL ? block + tlen + 1 + klen : NULL, ilen};
 	s->staged_bytes += size;
 }
 
@@ -298,9 +300,9 @@ state_put(struct state *s, unsigned long long seq, const char *table, const void
 
 void
 state_delete(struct state *s, unsigned long long seq, const char *table, const void *key,
-    size_t klen, const struct state_pos *pos)
+    size_t klen, const struct state_pos *pos, const char *image, size_t len)
 {
-	stage(s, seq, table, key, klen, pos, 1, "", 0);
+	stage(s, seq, table, key, klen, pos, 1, image, image != NULL ? len : 0);
 }
 
 static int
@@ -323,10 +325,10 @@ write_staged(struct state *s, const struct staged *g)
 		sqlite3_bind_null(st, 6);
 		sqlite3_bind_null(st, 7);
 	}
-	if (g->deleted)
+	if (g->image == NULL)
 		sqlite3_bind_null(st, 8);
 	else
-		sqlite3_bind_blob(st, 8, g->image, (int)g->ilen, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 8, g->ilen ? g->image : "", (int)g->ilen, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);

@@ -14,6 +14,15 @@ struct image {
 	cJSON *tree;
 };
 
+enum { TABLES_MAX = 64 };
+
+/* The columns of a table's last insert or update image, NUL-separated:
+ * what a key-only delete's before may hold after a column was dropped. */
+struct columns {
+	char table[256];
+	struct buf names;
+};
+
 struct stateful {
 	struct state *st;
 	const struct options *o;
@@ -25,6 +34,9 @@ struct stateful {
 	struct image stored, after, before;
 	int synth;     /* before is the stored image */
 	int needed;    /* see stateful_needed() */
+	struct columns tables[TABLES_MAX];
+	size_t ntables, next_table;
+	struct buf moved; /* a key change's other key (Debezium's headers) */
 	const char **filled; /* names whose before value came from the state */
 	size_t nfilled, capfilled;
 	char err[300];
@@ -65,6 +77,9 @@ stateful_new(struct state *st, const struct options *o)
 	diff_init(&sf->probe, o->unavailable);
 	buf_init(&sf->key);
 	buf_init(&sf->staged);
+	buf_init(&sf->moved);
+	for (size_t i = 0; i < TABLES_MAX; i++)
+		buf_init(&sf->tables[i].names);
 	image_init(&sf->stored);
 	image_init(&sf->after);
 	image_init(&sf->before);
@@ -80,6 +95,9 @@ stateful_free(struct stateful *sf)
 	diff_free(&sf->probe);
 	buf_free(&sf->key);
 	buf_free(&sf->staged);
+	buf_free(&sf->moved);
+	for (size_t i = 0; i < TABLES_MAX; i++)
+		buf_free(&sf->tables[i].names);
 	buf_free(&sf->stored.text);
 	buf_free(&sf->after.text);
 	buf_free(&sf->before.text);
@@ -153,6 +171,29 @@ make_key(struct stateful *sf, const struct envelope *env, const cJSON *image)
 	buf_putc(k, '}');
 }
 
+/* Debezium's __debezium.oldkey / __debezium.newkey record header (kcat
+ * -J "headers" object): the row's key before or after a key change, as
+ * key text like make_key's. Returns 0, or -1 when absent. */
+static int
+header_key(struct stateful *sf, const struct envelope *env, const char *name)
+{
+	const char *text = cJSON_GetStringValue(member(member(env->record, "headers"), name));
+	if (text == NULL)
+		return -1;
+	size_t off;
+	int trailing;
+	cJSON *k = jsonval_parse(text, strlen(text), &off, &trailing);
+	const cJSON *obj = k;
+	if (cJSON_IsObject(member(k, "payload")) && member(k, "schema") != NULL)
+		obj = member(k, "payload"); /* JsonConverter with schemas */
+	int ok = cJSON_IsObject(obj) && obj->child != NULL;
+	sf->moved.len = 0;
+	if (ok)
+		jsonval_write_json(&sf->moved, obj);
+	cJSON_Delete(k);
+	return ok ? 0 : -1;
+}
+
 static void
 event_pos(const struct envelope *env, struct state_pos *pos)
 {
@@ -202,12 +243,64 @@ note_filled(struct stateful *sf, const char *name)
 	sf->filled[sf->nfilled++] = name;
 }
 
-/* out := src with every placeholder replaced by the stored value, when the
- * state has one that is not a placeholder itself. keep, when not NULL,
- * limits the columns to those keep has (the stored image as a before of
- * an update whose after lost a column). */
+static struct columns *
+table_columns(struct stateful *sf, const char *table)
+{
+	for (size_t i = 0; i < sf->ntables; i++)
+		if (strcmp(sf->tables[i].table, table) == 0)
+			return &sf->tables[i];
+	return NULL;
+}
+
+/* Remembers the columns of an insert or update image of the table (the
+ * first TABLES_MAX tables, then one slot after the other). */
+static void
+note_columns(struct stateful *sf, const cJSON *image)
+{
+	struct columns *c = table_columns(sf, sf->table);
+	if (c == NULL) {
+		c = &sf->tables[sf->next_table];
+		sf->next_table = (sf->next_table + 1) % TABLES_MAX;
+		if (sf->ntables < TABLES_MAX)
+			sf->ntables++;
+		snprintf(c->table, sizeof c->table, "%s", sf->table);
+	}
+	c->names.len = 0;
+	for (const cJSON *m = image->child; m != NULL; m = m->next)
+		buf_append(&c->names, m->string, strlen(m->string) + 1);
+}
+
+/* Which columns of the stored image a made-up before keeps: those of the
+ * update's after, or of the table's last image seen (a delete); all when
+ * neither is known. */
+struct keep {
+	const cJSON *obj;
+	const struct columns *cols;
+};
+
 static int
-fill(struct stateful *sf, struct image *out, const cJSON *src, const cJSON *keep, int note)
+kept(const struct keep *k, const char *name)
+{
+	if (k == NULL)
+		return 1;
+	if (k->obj != NULL)
+		return member(k->obj, name) != NULL;
+	if (k->cols == NULL)
+		return 1;
+	for (size_t off = 0; off < k->cols->names.len;) {
+		const char *n = k->cols->names.p + off;
+		if (strcmp(n, name) == 0)
+			return 1;
+		off += strlen(n) + 1;
+	}
+	return 0;
+}
+
+/* out := src with every placeholder replaced by the stored value, when the
+ * state has one that is not a placeholder itself, and only the columns
+ * keep keeps. */
+static int
+fill(struct stateful *sf, struct image *out, const cJSON *src, const struct keep *keep, int note)
 {
 	const cJSON *stored = sf->stored.tree;
 	struct buf *b = &out->text;
@@ -215,7 +308,7 @@ fill(struct stateful *sf, struct image *out, const cJSON *src, const cJSON *keep
 	buf_putc(b, '{');
 	int first = 1;
 	for (const cJSON *c = src->child; c != NULL; c = c->next) {
-		if (keep != NULL && member(keep, c->string) == NULL)
+		if (!kept(keep, c->string))
 			continue;
 		const cJSON *v = c, *s = member(stored, c->string);
 		if (unavailable(sf, c) && s != NULL && !unavailable(sf, s))
@@ -232,7 +325,7 @@ fill(struct stateful *sf, struct image *out, const cJSON *src, const cJSON *keep
 		return -1;
 	if (note)
 		for (const cJSON *c = src->child, *n = out->tree->child; c != NULL && n != NULL; c = c->next)
-			if (keep == NULL || member(keep, c->string) != NULL) {
+			if (kept(keep, c->string)) {
 				if (unavailable(sf, c) && !unavailable(sf, n))
 					note_filled(sf, n->string);
 				n = n->next;
@@ -252,8 +345,8 @@ complete(struct stateful *sf, struct envelope *env)
 	int lacks = (env->op == 'u' && env->before == NULL) ||
 	    (env->op == 'd' && key_only(sf, env, env->before));
 	if (lacks) {
-		const cJSON *keep = env->op == 'u' ? env->after : NULL;
-		if (fill(sf, &sf->before, sf->stored.tree, keep, 0) < 0)
+		struct keep keep = {env->op == 'u' ? env->after : NULL, table_columns(sf, sf->table)};
+		if (fill(sf, &sf->before, sf->stored.tree, &keep, 0) < 0)
 			return -1;
 		env->before = sf->before.tree;
 		sf->synth = 1;
@@ -285,7 +378,19 @@ stateful_prepare(struct stateful *sf, struct envelope *env)
 	}
 	if (found && state_pos_replay(&sf->pos, &e.pos))
 		return STATEFUL_REPLAY;
-	if (!found || e.deleted)
+	if ((!found || e.deleted) && env->op != 'd' && has_placeholder(sf, env->after) &&
+	    header_key(sf, env, "__debezium.oldkey") == 0) {
+		/* A key change: the row's image is under its old key. */
+		found = state_get(sf->st, sf->table, sf->moved.p, sf->moved.len, &e);
+		if (found < 0) {
+			snprintf(sf->err, sizeof sf->err, "--state: %s", state_error(sf->st));
+			return STATEFUL_ERROR;
+		}
+		found = found && e.image != NULL;
+	} else if (found && e.deleted) {
+		found = 0;
+	}
+	if (!found)
 		return STATEFUL_MISS;
 	sf->stored.text.len = 0;
 	buf_append(&sf->stored.text, e.image, e.image_len);
@@ -300,15 +405,21 @@ stateful_prepare(struct stateful *sf, struct envelope *env)
 void
 stateful_stage(struct stateful *sf, const struct envelope *env, unsigned long long seq)
 {
+	struct buf *b = &sf->staged;
+	b->len = 0;
 	if (env->op == 'd') {
-		state_delete(sf->st, seq, sf->table, sf->key.p, sf->key.len, &sf->pos);
+		/* A key change keeps the last image for the row's new key. */
+		int moved = env->before != NULL && header_key(sf, env, "__debezium.newkey") == 0;
+		if (moved)
+			jsonval_write_json(b, env->before);
+		state_delete(sf->st, seq, sf->table, sf->key.p, sf->key.len, &sf->pos,
+		    moved ? b->p : NULL, b->len);
 		return;
 	}
 	if (env->after == NULL)
 		return;
+	note_columns(sf, env->after);
 	/* The completed after, as text with numbers as written. */
-	struct buf *b = &sf->staged;
-	b->len = 0;
 	jsonval_write_json(b, env->after);
 	state_put(sf->st, seq, sf->table, sf->key.p, sf->key.len, &sf->pos, b->p, b->len);
 }

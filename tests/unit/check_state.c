@@ -134,7 +134,7 @@ START_TEST(delete_leaves_tombstone_with_position)
 	struct state *s = open_ok();
 	const struct state_pos p1 = lsn(10), p2 = lsn(30);
 	state_put(s, 1, "t", "k", 1, &p1, "{\"v\":1}", 7);
-	state_delete(s, 2, "t", "k", 1, &p2);
+	state_delete(s, 2, "t", "k", 1, &p2, NULL, 0);
 	ck_assert_int_eq(state_apply(s, 2), 0);
 	ck_assert_uint_eq(state_staged(s), 0);
 	ck_assert_uint_eq(state_staged_bytes(s), 0);
@@ -149,6 +149,27 @@ START_TEST(delete_leaves_tombstone_with_position)
 	close_ok(s, 3);
 	s = open_ok();
 	expect_image(s, "t", "k", "{\"v\":4}", 40);
+	close_ok(s, 0);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(tombstone_may_keep_the_image)
+{
+	make_dir();
+	struct state *s = open_ok();
+	const struct state_pos p = lsn(10);
+	state_delete(s, 1, "t", "old", 3, &p, "{\"v\":1}", 7);
+	struct state_entry e;
+	ck_assert_int_eq(state_get(s, "t", "old", 3, &e), 1); /* staged */
+	ck_assert_int_eq(e.deleted, 1);
+	ck_assert_ptr_nonnull(e.image);
+	close_ok(s, 1);
+	s = open_ok();
+	ck_assert_int_eq(state_get(s, "t", "old", 3, &e), 1); /* applied */
+	ck_assert_int_eq(e.deleted, 1);
+	ck_assert_uint_eq(e.image_len, 7);
+	ck_assert_mem_eq(e.image, "{\"v\":1}", 7);
 	close_ok(s, 0);
 	remove_dir();
 }
@@ -268,6 +289,7 @@ state_suite(void)
 	tcase_add_test(tc, put_get_survives_reopen);
 	tcase_add_test(tc, staged_visible_but_applied_only_when_written);
 	tcase_add_test(tc, delete_leaves_tombstone_with_position);
+	tcase_add_test(tc, tombstone_may_keep_the_image);
 	tcase_add_test(tc, keys_of_any_bytes_and_length);
 	tcase_add_test(tc, replay_by_lsn_then_offset);
 	tcase_add_test(tc, one_run_per_directory);
