@@ -50,6 +50,7 @@ $(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
 # CK_RUN_SUITE=diff make check runs one suite.
 unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot
 	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C $(BUILD)/check_cdcpivot
+	python3 tests/state/run.py $(BUILD)/cdcpivot
 
 check: unit asan valgrind clang-O0 man-lint install-test fuzz
 

@@ -137,7 +137,9 @@ open_db(struct state *s, const char *dir, int durable)
 	}
 	char pragmas[160];
 	snprintf(pragmas, sizeof pragmas,
-	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA cache_size=-%d;",
+	    "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=%s;"
+	    " PRAGMA cache_size=-%d;"
+	    " PRAGMA wal_autocheckpoint=8192;",
 	    durable ? "FULL" : "NORMAL", STATE_CACHE_KIB);
 	if (exec(s, pragmas) < 0 || exec(s, schema_sql) < 0 || check_format(s) < 0)
 		return -1;

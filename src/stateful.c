@@ -17,10 +17,12 @@ struct image {
 enum { TABLES_MAX = 64 };
 
 /* The columns of a table's last insert or update image, NUL-separated:
- * what a key-only delete's before may hold after a column was dropped. */
+ * what a key-only delete's before may hold after a column was dropped.
+ * Kept in memory for TABLES_MAX tables, and in the state. */
 struct columns {
 	char table[256];
 	struct buf names;
+	int known;
 };
 
 struct stateful {
@@ -243,31 +245,73 @@ note_filled(struct stateful *sf, const char *name)
 	sf->filled[sf->nfilled++] = name;
 }
 
+/* The entry under which the state keeps a table's columns, so that they
+ * survive a restart (a replayed delete must see the columns its first run
+ * saw). Row keys are JSON objects: they start with '{'. */
+static const char columns_key[] = "#columns";
+
 static struct columns *
-table_columns(struct stateful *sf, const char *table)
+columns_slot(struct stateful *sf)
 {
 	for (size_t i = 0; i < sf->ntables; i++)
-		if (strcmp(sf->tables[i].table, table) == 0)
+		if (strcmp(sf->tables[i].table, sf->table) == 0)
 			return &sf->tables[i];
-	return NULL;
+	struct columns *c = &sf->tables[sf->next_table]; /* round robin past TABLES_MAX */
+	sf->next_table = (sf->next_table + 1) % TABLES_MAX;
+	if (sf->ntables < TABLES_MAX)
+		sf->ntables++;
+	snprintf(c->table, sizeof c->table, "%s", sf->table);
+	c->names.len = 0;
+	c->known = 0;
+	struct state_entry e;
+	if (state_get(sf->st, sf->table, columns_key, sizeof columns_key - 1, &e) == 1 &&
+	    e.image != NULL) {
+		size_t off;
+		int trailing;
+		cJSON *names = jsonval_parse(e.image, e.image_len, &off, &trailing);
+		for (const cJSON *n = names ? names->child : NULL; n != NULL; n = n->next)
+			if (cJSON_IsString(n))
+				buf_append(&c->names, n->valuestring, strlen(n->valuestring) + 1);
+		c->known = names != NULL;
+		cJSON_Delete(names);
+	}
+	return c;
 }
 
-/* Remembers the columns of an insert or update image of the table (the
- * first TABLES_MAX tables, then one slot after the other). */
-static void
-note_columns(struct stateful *sf, const cJSON *image)
+/* The columns of the table's last insert or update image, or NULL. */
+static const struct columns *
+table_columns(struct stateful *sf)
 {
-	struct columns *c = table_columns(sf, sf->table);
-	if (c == NULL) {
-		c = &sf->tables[sf->next_table];
-		sf->next_table = (sf->next_table + 1) % TABLES_MAX;
-		if (sf->ntables < TABLES_MAX)
-			sf->ntables++;
-		snprintf(c->table, sizeof c->table, "%s", sf->table);
-	}
-	c->names.len = 0;
+	const struct columns *c = columns_slot(sf);
+	return c->known ? c : NULL;
+}
+
+/* Remembers the columns of an insert or update image of the table, and
+ * stages them for the state when they changed. */
+static void
+note_columns(struct stateful *sf, const cJSON *image, unsigned long long seq)
+{
+	struct columns *c = columns_slot(sf);
+	struct buf *b = &sf->staged;
+	b->len = 0;
 	for (const cJSON *m = image->child; m != NULL; m = m->next)
-		buf_append(&c->names, m->string, strlen(m->string) + 1);
+		buf_append(b, m->string, strlen(m->string) + 1);
+	if (c->known && b->len == c->names.len && memcmp(b->p, c->names.p, b->len) == 0)
+		return;
+	c->names.len = 0;
+	buf_append(&c->names, b->p, b->len);
+	c->known = 1;
+	b->len = 0;
+	buf_putc(b, '[');
+	for (const cJSON *m = image->child; m != NULL; m = m->next) {
+		if (m != image->child)
+			buf_putc(b, ',');
+		jsonval_write_string(b, m->string, strlen(m->string));
+	}
+	buf_putc(b, ']');
+	struct state_pos none;
+	memset(&none, 0, sizeof none);
+	state_put(sf->st, seq, sf->table, columns_key, sizeof columns_key - 1, &none, b->p, b->len);
 }
 
 /* Which columns of the stored image a made-up before keeps: those of the
@@ -320,6 +364,20 @@ fill(struct stateful *sf, struct image *out, const cJSON *src, const struct keep
 		buf_putc(b, ':');
 		jsonval_write_json(b, v);
 	}
+	/* A delete's columns added since the row was stored: null, as in the
+	 * old rows of a column added without a default (old_source unknown). */
+	for (size_t off = 0; keep != NULL && keep->obj == NULL && keep->cols != NULL &&
+	     off < keep->cols->names.len;) {
+		const char *n = keep->cols->names.p + off;
+		off += strlen(n) + 1;
+		if (member(src, n) != NULL)
+			continue;
+		if (!first)
+			buf_putc(b, ',');
+		first = 0;
+		jsonval_write_string(b, n, strlen(n));
+		buf_puts(b, ":null");
+	}
 	buf_putc(b, '}');
 	if (image_parse(out) < 0)
 		return -1;
@@ -345,7 +403,7 @@ complete(struct stateful *sf, struct envelope *env)
 	int lacks = (env->op == 'u' && env->before == NULL) ||
 	    (env->op == 'd' && key_only(sf, env, env->before));
 	if (lacks) {
-		struct keep keep = {env->op == 'u' ? env->after : NULL, table_columns(sf, sf->table)};
+		struct keep keep = {env->op == 'u' ? env->after : NULL, table_columns(sf)};
 		if (fill(sf, &sf->before, sf->stored.tree, &keep, 0) < 0)
 			return -1;
 		env->before = sf->before.tree;
@@ -418,8 +476,9 @@ stateful_stage(struct stateful *sf, const struct envelope *env, unsigned long lo
 	}
 	if (env->after == NULL)
 		return;
-	note_columns(sf, env->after);
+	note_columns(sf, env->after, seq);
 	/* The completed after, as text with numbers as written. */
+	b->len = 0;
 	jsonval_write_json(b, env->after);
 	state_put(sf->st, seq, sf->table, sf->key.p, sf->key.len, &sf->pos, b->p, b->len);
 }
