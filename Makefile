@@ -104,9 +104,11 @@ $(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
 e2e: $(BUILD)/cdcpivot $(BUILD)/mockbroker
 	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker tests/e2e/run.sh
 
-# Throughput against cat, jq and a Python implementation; never part of check.
+# Throughput against cat, jq and a Python implementation, and with --state
+# on STATE_KEYS distinct keys beside the stateless run; never part of check.
 bench: $(BUILD)/cdcpivot
 	CDCPIVOT=$(BUILD)/cdcpivot bench/bench.sh $(BENCH_ARGS)
+	CDCPIVOT=$(BUILD)/cdcpivot bench/state.sh $(STATE_KEYS)
 
 # The --state store comparison: durable random get+put at 1M keys with
 # LMDB, SQLite and RocksDB (bench/statestore.c). Needs liblmdb-dev and
