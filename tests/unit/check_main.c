@@ -19,6 +19,7 @@ main(void)
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, state_suite());
+	srunner_add_suite(sr, stateful_suite());
 	srunner_add_suite(sr, timefmt_suite());
 	srunner_add_suite(sr, utf8_suite());
 	srunner_add_suite(sr, writer_suite());

@@ -16,6 +16,7 @@ Suite *linereader_suite(void);
 Suite *options_suite(void);
 Suite *output_suite(void);
 Suite *state_suite(void);
+Suite *stateful_suite(void);
 Suite *timefmt_suite(void);
 Suite *utf8_suite(void);
 Suite *writer_suite(void);
