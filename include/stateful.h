@@ -50,6 +50,10 @@ int stateful_needed(const struct stateful *sf);
  * output_commit() will give it). */
 void stateful_stage(struct stateful *sf, const struct envelope *env, unsigned long long seq);
 
+/* Whether the event has a position (an lsn, or kcat -J coordinates):
+ * without one, a replay of it cannot be recognised. */
+int stateful_has_position(const struct stateful *sf);
+
 void stateful_done(struct stateful *sf);
 
 const char *stateful_error(const struct stateful *sf);

@@ -210,7 +210,16 @@ warn_unmatched_tables(struct run *r)
 static int
 state_before(struct run *r, struct envelope *env, unsigned long lineno, int *rc)
 {
-	switch (stateful_prepare(r->stateful, env)) {
+	enum stateful_verdict v = stateful_prepare(r->stateful, env);
+	if (v != STATEFUL_ERROR && !stateful_has_position(r->stateful)) {
+		char t[256];
+		int named = pivot_table_name(env, t, sizeof t) > 0;
+		if (once_first(&r->warned, "state-position", t))
+			diag_warn(&r->diag, lineno,
+			    "%s: an event without a position (no lsn, not a kcat -J record): --state cannot tell a replay of it from a new change",
+			    named ? t : "the table");
+	}
+	switch (v) {
 	case STATEFUL_REPLAY:
 		r->diag.skipped[SKIP_DUPLICATE]++;
 		return 0;

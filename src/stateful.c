@@ -122,6 +122,12 @@ stateful_error(const struct stateful *sf)
 }
 
 int
+stateful_has_position(const struct stateful *sf)
+{
+	return sf->pos.has_lsn || sf->pos.has_offset;
+}
+
+int
 stateful_needed(const struct stateful *sf)
 {
 	return sf->needed;
