@@ -397,6 +397,14 @@ fill(struct stateful *sf, struct image *out, const cJSON *src, const struct keep
 	return 0;
 }
 
+/* An update or delete whose before is absent or holds only the key
+ * (REPLICA IDENTITY DEFAULT, or USING INDEX on the key's columns). */
+static int
+lacks_before(const struct stateful *sf, const struct envelope *env)
+{
+	return (env->op == 'u' || env->op == 'd') && key_only(sf, env, env->before);
+}
+
 /* Completes before and after from the stored image. */
 static int
 complete(struct stateful *sf, struct envelope *env)
@@ -406,8 +414,7 @@ complete(struct stateful *sf, struct envelope *env)
 			return -1;
 		env->after = sf->after.tree;
 	}
-	int lacks = (env->op == 'u' && env->before == NULL) ||
-	    (env->op == 'd' && key_only(sf, env, env->before));
+	int lacks = lacks_before(sf, env);
 	if (lacks) {
 		struct keep keep = {env->op == 'u' ? env->after : NULL, table_columns(sf)};
 		if (fill(sf, &sf->before, sf->stored.tree, &keep, 0) < 0)
@@ -428,9 +435,7 @@ stateful_prepare(struct stateful *sf, struct envelope *env)
 	const cJSON *image = env->op == 'd' ? env->before : env->after;
 	sf->synth = 0;
 	sf->nfilled = 0;
-	sf->needed = (env->op == 'u' && env->before == NULL) ||
-	    (env->op == 'd' && key_only(sf, env, env->before)) ||
-	    has_placeholder(sf, env->after) || has_placeholder(sf, env->before);
+	sf->needed = lacks_before(sf, env) || has_placeholder(sf, env->after) || has_placeholder(sf, env->before);
 	pivot_table_name(env, sf->table, sizeof sf->table);
 	make_key(sf, env, image);
 	event_pos(env, &sf->pos);

@@ -168,6 +168,19 @@ START_TEST(update_without_before_is_diffed_against_the_state)
 }
 END_TEST
 
+START_TEST(update_with_key_only_before_is_diffed_against_the_state)
+{
+	/* REPLICA IDENTITY USING INDEX on the key: before holds the key only */
+	run('c', "null", ROW1, 100, STATEFUL_MISS);
+	ck_assert_int_eq(event('u', "{\"id\":1}", "{\"id\":1,\"a\":\"x\",\"n\":6,\"big\":\"long\"}", 200,
+	                     NULL),
+	    STATEFUL_HIT);
+	finish();
+	expect_rows("n:5>6;");
+	release();
+}
+END_TEST
+
 START_TEST(toast_placeholder_is_filled_and_kept)
 {
 	run('c', "null", ROW1, 100, STATEFUL_MISS);
@@ -321,6 +334,7 @@ stateful_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, update_without_before_is_diffed_against_the_state);
+	tcase_add_test(tc, update_with_key_only_before_is_diffed_against_the_state);
 	tcase_add_test(tc, toast_placeholder_is_filled_and_kept);
 	tcase_add_test(tc, key_only_delete_gives_every_field);
 	tcase_add_test(tc, replay_is_recognised_by_position);
