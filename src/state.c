@@ -35,6 +35,9 @@ struct state {
 	int lock_fd;
 	struct staged *staged;
 	size_t nstaged, capstaged, staged_bytes;
+	size_t *slots; /* open addressing over staged: index + 1 of the key's
+	                  latest entry, 0 empty; 2 * capstaged of them */
+	size_t mask;
 	struct buf image; /* the last image read from the database */
 	char err[256];
 };
@@ -160,6 +163,7 @@ release(struct state *s)
 	for (size_t i = 0; i < s->nstaged; i++)
 		free(s->staged[i].tbl);
 	free(s->staged);
+	free(s->slots);
 	sqlite3_finalize(s->get);
 	sqlite3_finalize(s->put);
 	sqlite3_close(s->db);
@@ -199,7 +203,7 @@ state_close(struct state *s, unsigned long long written, char *err, size_t errle
 	return rc;
 }
 
-/* FNV-1a over table and key, to skip most staged entries at a glance. */
+/* FNV-1a over table and key, for the index of staged entries. */
 static uint64_t
 hash_of(const char *table, const void *key, size_t klen)
 {
@@ -212,17 +216,50 @@ hash_of(const char *table, const void *key, size_t klen)
 	return h;
 }
 
+static int
+same_key(const struct staged *g, uint64_t h, const char *table, const void *key, size_t klen)
+{
+	return g->hash == h && g->klen == klen && strcmp(g->tbl, table) == 0 &&
+	    memcmp(g->key, key, klen) == 0;
+}
+
+/* The slot of (table, key), or the empty slot where it would go. */
+static size_t
+slot_of(const struct state *s, uint64_t h, const char *table, const void *key, size_t klen)
+{
+	size_t i = (size_t)(h ^ (h >> 31)) & s->mask;
+	while (s->slots[i] != 0 && !same_key(&s->staged[s->slots[i] - 1], h, table, key, klen))
+		i = (i + 1) & s->mask;
+	return i;
+}
+
+/* Rebuilds the index over staged[0..nstaged), later entries winning. */
+static void
+reindex(struct state *s)
+{
+	size_t cap = 16;
+	while (cap < 2 * s->capstaged)
+		cap *= 2;
+	if (cap != s->mask + 1 || s->slots == NULL) {
+		free(s->slots);
+		s->slots = xmalloc(cap * sizeof *s->slots);
+		s->mask = cap - 1;
+	}
+	memset(s->slots, 0, cap * sizeof *s->slots);
+	for (size_t k = 0; k < s->nstaged; k++) {
+		const struct staged *g = &s->staged[k];
+		s->slots[slot_of(s, g->hash, g->tbl, g->key, g->klen)] = k + 1;
+	}
+}
+
 static const struct staged *
 find_staged(const struct state *s, const char *table, const void *key, size_t klen)
 {
+	if (s->nstaged == 0)
+		return NULL;
 	uint64_t h = hash_of(table, key, klen);
-	for (size_t i = s->nstaged; i > 0; i--) {
-		const struct staged *g = &s->staged[i - 1];
-		if (g->hash == h && g->klen == klen && strcmp(g->tbl, table) == 0 &&
-		    memcmp(g->key, key, klen) == 0)
-			return g;
-	}
-	return NULL;
+	size_t i = slot_of(s, h, table, key, klen);
+	return s->slots[i] != 0 ? &s->staged[s->slots[i] - 1] : NULL;
 }
 
 static void
@@ -278,6 +315,7 @@ stage(struct state *s, unsigned long long seq, const char *table, const void *ke
 	if (s->nstaged == s->capstaged) {
 		s->capstaged = s->capstaged ? s->capstaged * 2 : 64;
 		s->staged = xrealloc(s->staged, s->capstaged * sizeof *s->staged);
+		reindex(s);
 	}
 	size_t tlen = strlen(table), size = tlen + 1 + klen + ilen + 1;
 	char *block = xmalloc(size);
@@ -291,6 +329,7 @@ stage(struct state *s, unsigned long long seq, const char *table, const void *ke
 	    (const unsigned char *)block + tlen + 1, klen, deleted, *pos,
 	    image != NULL ? block + tlen + 1 + klen : NULL, ilen};
 	s->staged_bytes += size;
+	s->slots[slot_of(s, g->hash, table, key, klen)] = s->nstaged;
 }
 
 void
@@ -365,6 +404,7 @@ state_apply(struct state *s, unsigned long long written)
 	}
 	memmove(s->staged, s->staged + n, (s->nstaged - n) * sizeof *s->staged);
 	s->nstaged -= n;
+	reindex(s);
 	return 0;
 }
 

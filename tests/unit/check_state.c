@@ -128,6 +128,35 @@ START_TEST(staged_visible_but_applied_only_when_written)
 }
 END_TEST
 
+/* Many staged changes of a few keys: a lookup finds each key's latest,
+ * before and after part of them is applied. */
+START_TEST(latest_staged_change_wins)
+{
+	make_dir();
+	struct state *s = open_ok();
+	char key[16], img[32];
+	for (int i = 0; i < 5000; i++) {
+		int k = i % 300;
+		snprintf(key, sizeof key, "k%d", k);
+		snprintf(img, sizeof img, "{\"i\":%d}", i);
+		const struct state_pos p = lsn(i);
+		state_put(s, (unsigned long long)i + 1, "t", key, strlen(key), &p, img, strlen(img));
+	}
+	for (int round = 0; round < 2; round++) {
+		for (int k = 0; k < 300; k++) {
+			int last = k + 300 * ((4999 - k) / 300);
+			snprintf(key, sizeof key, "k%d", k);
+			snprintf(img, sizeof img, "{\"i\":%d}", last);
+			expect_image(s, "t", key, img, last);
+		}
+		ck_assert_int_eq(state_apply(s, 4800), 0); /* keys 200..299 now from the store */
+		ck_assert_uint_eq(state_staged(s), 200);
+	}
+	close_ok(s, 5000);
+	remove_dir();
+}
+END_TEST
+
 START_TEST(delete_leaves_tombstone_with_position)
 {
 	make_dir();
@@ -288,6 +317,7 @@ state_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, put_get_survives_reopen);
 	tcase_add_test(tc, staged_visible_but_applied_only_when_written);
+	tcase_add_test(tc, latest_staged_change_wins);
 	tcase_add_test(tc, delete_leaves_tombstone_with_position);
 	tcase_add_test(tc, tombstone_may_keep_the_image);
 	tcase_add_test(tc, keys_of_any_bytes_and_length);
