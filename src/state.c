@@ -63,7 +63,8 @@ state_pos_replay(const struct state_pos *pos, const struct state_pos *stored)
 static void
 set_err(struct state *s, const char *what)
 {
-	snprintf(s->err, sizeof s->err, "%.120s: %.120s", what, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	const char *why = s->db ? sqlite3_errmsg(s->db) : "out of memory";
+	snprintf(s->err, sizeof s->err, "%.120s: %.120s", what, why);
 }
 
 const char *

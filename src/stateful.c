@@ -218,7 +218,7 @@ event_pos(const struct envelope *env, struct state_pos *pos)
 	}
 }
 
-/* Whether the image holds nothing but the key's columns. */
+/* Whether the image holds nothing but the key's columns (and nulls). */
 static int
 key_only(const struct stateful *sf, const struct envelope *env, const cJSON *image)
 {
@@ -226,7 +226,9 @@ key_only(const struct stateful *sf, const struct envelope *env, const cJSON *ima
 		int in_key = member(env->key, c->string) != NULL;
 		for (size_t i = 0; !in_key && i < sf->o->ids.n; i++)
 			in_key = strcmp(sf->o->ids.names[i], c->string) == 0;
-		if (!in_key && !(env->key == NULL && sf->o->ids.n == 0 && c == image->child))
+		int first_as_key = env->key == NULL && sf->o->ids.n == 0 && c == image->child;
+		/* Debezium may send the other columns as null */
+		if (!in_key && !first_as_key && !cJSON_IsNull(c))
 			return 0;
 	}
 	return 1;
@@ -435,7 +437,8 @@ stateful_prepare(struct stateful *sf, struct envelope *env)
 	const cJSON *image = env->op == 'd' ? env->before : env->after;
 	sf->synth = 0;
 	sf->nfilled = 0;
-	sf->needed = lacks_before(sf, env) || has_placeholder(sf, env->after) || has_placeholder(sf, env->before);
+	sf->needed = lacks_before(sf, env) || has_placeholder(sf, env->after) ||
+	    has_placeholder(sf, env->before);
 	pivot_table_name(env, sf->table, sizeof sf->table);
 	make_key(sf, env, image);
 	event_pos(env, &sf->pos);

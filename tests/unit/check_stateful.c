@@ -220,6 +220,13 @@ START_TEST(key_only_delete_gives_every_field)
 	ck_assert_int_eq(state_get(fx.st, "public.t", "{\"id\":1}", 8, &e), 1);
 	ck_assert_int_eq(e.deleted, 1);
 	ck_assert_int_eq(e.pos.lsn, 60);
+	/* the other columns sent as null: a key-only delete too */
+	run('c', "null", ROW1, 62, STATEFUL_MISS);
+	ck_assert_int_eq(event('d', "{\"id\":1,\"a\":null,\"n\":null,\"big\":null}", "null", 64, NULL),
+	    STATEFUL_HIT);
+	finish();
+	expect_rows("a:\"x\">(absent);n:5>(absent);big:\"long\">(absent);");
+	release();
 	/* inserted again: a new row, its old values none */
 	run('c', "null", ROW1, 70, STATEFUL_MISS);
 }
