@@ -146,7 +146,8 @@ def sigkill(tmp, kills=6):
           "kill: the reference run")
     out, state = os.path.join(tmp, "kill.out"), os.path.join(tmp, "kill.state")
     rnd = random.Random(5)
-    killed = 0
+    killed, mid_stream = 0, 0
+    full_size = os.path.getsize(ref_out)
     for _ in range(kills):
         p = subprocess.Popen([BIN, "-q", "--format", "jsonl", "--meta", "lsn", "--state", state,
                               "--output", out, stream], env=ENV, stderr=subprocess.DEVNULL)
@@ -154,6 +155,9 @@ def sigkill(tmp, kills=6):
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             killed += 1
+            p.wait()
+            size = os.path.getsize(out) if os.path.exists(out) else 0
+            mid_stream += 0 < size < full_size
         p.wait()
     subprocess.run([BIN, "-q", "--format", "jsonl", "--meta", "lsn", "--state", state,
                     "--output", out, stream], env=ENV, check=True, stderr=subprocess.DEVNULL)
@@ -167,12 +171,13 @@ def sigkill(tmp, kills=6):
         if k in got and got[k] != c:
             wrong += 1
         got.setdefault(k, c)
+    check(mid_stream > 0, "kill: no kill landed between the first and the last row (%d kills)" % killed)
     check(wrong == 0, "kill: %d replayed rows differ from their first copy" % wrong)
     extra = sorted(set(got) - set(want))
     check(got == want, "kill: after %d kills, %d rows missing, %d extra%s" % (
         killed, len(set(want) - set(got)), len(extra), "".join("\n  " + got[k] for k in extra[:3])))
-    print("state: %d kills in a %.1fs run: %d rows, %d copies in the file" % (
-        killed, took, len(want), len(output_rows(out))))
+    print("state: %d kills (%d mid-stream) in a %.1fs run: %d rows, %d copies in the file" % (
+        killed, mid_stream, took, len(want), len(output_rows(out))))
 
 
 def main():
