@@ -37,6 +37,7 @@ struct stateful {
 	int synth;     /* before is the stored image */
 	int needed;    /* see stateful_needed() */
 	struct columns tables[TABLES_MAX];
+	struct columns from_schema; /* the event's schema's before columns */
 	size_t ntables, next_table;
 	struct buf moved; /* a key change's other key (Debezium's headers) */
 	const char **filled; /* names whose before value came from the state */
@@ -80,6 +81,7 @@ stateful_new(struct state *st, const struct options *o)
 	buf_init(&sf->key);
 	buf_init(&sf->staged);
 	buf_init(&sf->moved);
+	buf_init(&sf->from_schema.names);
 	for (size_t i = 0; i < TABLES_MAX; i++)
 		buf_init(&sf->tables[i].names);
 	image_init(&sf->stored);
@@ -98,6 +100,7 @@ stateful_free(struct stateful *sf)
 	buf_free(&sf->key);
 	buf_free(&sf->staged);
 	buf_free(&sf->moved);
+	buf_free(&sf->from_schema.names);
 	for (size_t i = 0; i < TABLES_MAX; i++)
 		buf_free(&sf->tables[i].names);
 	buf_free(&sf->stored.text);
@@ -294,6 +297,34 @@ table_columns(struct stateful *sf)
 	return c->known ? c : NULL;
 }
 
+/* With schemas.enable=true, the value schema's "before" struct names the
+ * table's columns as the event was written: exact where the last image is
+ * a guess. NULL without a schema. */
+static const struct columns *
+schema_columns(struct stateful *sf, const struct envelope *env)
+{
+	const cJSON *f;
+	const cJSON *before = NULL;
+	cJSON_ArrayForEach(f, member(env->schema, "fields")) {
+		const char *name = cJSON_GetStringValue(member(f, "field"));
+		if (name != NULL && strcmp(name, "before") == 0)
+			before = f;
+	}
+	const cJSON *fields = member(before, "fields");
+	if (!cJSON_IsArray(fields) || fields->child == NULL)
+		return NULL;
+	struct columns *c = &sf->from_schema;
+	c->names.len = 0;
+	cJSON_ArrayForEach(f, fields) {
+		const char *name = cJSON_GetStringValue(member(f, "field"));
+		if (name == NULL)
+			return NULL;
+		buf_append(&c->names, name, strlen(name) + 1);
+	}
+	c->known = 1;
+	return c;
+}
+
 /* Remembers the columns of an insert or update image of the table, and
  * stages them for the state when they changed. */
 static void
@@ -418,7 +449,8 @@ complete(struct stateful *sf, struct envelope *env)
 	}
 	int lacks = lacks_before(sf, env);
 	if (lacks) {
-		struct keep keep = {env->op == 'u' ? env->after : NULL, table_columns(sf)};
+		const struct columns *cols = schema_columns(sf, env);
+		struct keep keep = {env->op == 'u' ? env->after : NULL, cols ? cols : table_columns(sf)};
 		if (fill(sf, &sf->before, sf->stored.tree, &keep, 0) < 0)
 			return -1;
 		env->before = sf->before.tree;

@@ -293,6 +293,40 @@ START_TEST(dropped_and_added_columns)
 }
 END_TEST
 
+/* With schemas.enable=true the schema names the table's columns: a
+ * key-only delete after ADD COLUMN c and DROP COLUMN n, before any image
+ * showed them, has them right. */
+START_TEST(schema_names_a_deletes_columns)
+{
+	run('c', "null", ROW1, 100, STATEFUL_MISS);
+	static const char line[] =
+	    "{\"schema\":{\"type\":\"struct\",\"fields\":["
+	    "{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":\"id\"},"
+	    "{\"type\":\"string\",\"optional\":true,\"field\":\"a\"},"
+	    "{\"type\":\"string\",\"optional\":true,\"field\":\"big\"},"
+	    "{\"type\":\"string\",\"optional\":true,\"field\":\"c\"}],\"optional\":true,\"name\":\"srv.public.t.Value\",\"field\":\"before\"},"
+	    "{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":\"id\"},"
+	    "{\"type\":\"string\",\"optional\":true,\"field\":\"a\"},"
+	    "{\"type\":\"string\",\"optional\":true,\"field\":\"big\"},"
+	    "{\"type\":\"string\",\"optional\":true,\"field\":\"c\"}],\"optional\":true,\"name\":\"srv.public.t.Value\",\"field\":\"after\"},"
+	    "{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"schema\"},"
+	    "{\"type\":\"string\",\"optional\":false,\"field\":\"table\"},"
+	    "{\"type\":\"int64\",\"optional\":true,\"field\":\"lsn\"}],\"optional\":false,\"field\":\"source\"},"
+	    "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"}],\"optional\":false,\"name\":\"srv.public.t.Envelope\"},"
+	    "\"payload\":{\"before\":{\"id\":1,\"a\":null,\"big\":null,\"c\":null},\"after\":null,"
+	    "\"source\":{\"schema\":\"public\",\"table\":\"t\",\"lsn\":200},\"op\":\"d\"}}";
+	envelope_parse(&fx.env, line, sizeof line - 1);
+	ck_assert_msg(fx.env.kind == ENVELOPE_CHANGE, "%s", fx.env.reason);
+	ck_assert_int_eq(stateful_prepare(fx.sf, &fx.env), STATEFUL_HIT);
+	finish();
+	expect_rows("a:\"x\">(absent);big:\"long\">(absent);c:null>(absent);");
+	ck_assert_str_eq(source_of("c"), "unknown");
+	ck_assert_str_eq(source_of("a"), "state");
+	stateful_done(fx.sf);
+	envelope_clear(&fx.env);
+}
+END_TEST
+
 START_TEST(key_change_moves_the_image)
 {
 	run('c', "null", ROW1, 100, STATEFUL_MISS);
@@ -347,6 +381,7 @@ stateful_suite(void)
 	tcase_add_test(tc, replay_is_recognised_by_position);
 	tcase_add_test(tc, unknown_key_is_left_alone);
 	tcase_add_test(tc, dropped_and_added_columns);
+	tcase_add_test(tc, schema_names_a_deletes_columns);
 	tcase_add_test(tc, key_change_moves_the_image);
 	tcase_add_test(tc, id_option_keys_the_state);
 	suite_add_tcase(s, tc);
