@@ -15,11 +15,13 @@ override CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-p
 override CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCDCPIVOT_VERSION='"$(VERSION)"' \
 	$(shell $(PKG_CONFIG) --cflags libcjson)
 CJSON_LIBS := $(shell $(PKG_CONFIG) --libs libcjson) -lm
+# --state: SQLite (see README, "Old values without REPLICA IDENTITY FULL").
+SQLITE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS := src/base64.c src/buf.c src/columns.c src/decimal.c src/decode.c src/decoders.c src/dedup.c src/diag.c src/diff.c src/envelope.c src/jsonarena.c src/jsonval.c \
-	src/linereader.c src/options.c src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/timefmt.c \
+	src/linereader.c src/options.c src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/state.c src/stateful.c src/timefmt.c \
 	src/utf8.c src/writer.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*.c)
@@ -31,7 +33,7 @@ cdcpivot: $(BUILD)/cdcpivot
 	cp $(BUILD)/cdcpivot $@
 
 $(BUILD)/cdcpivot: $(LIB_OBJS) $(BUILD)/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CJSON_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CJSON_LIBS) $(SQLITE_LIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h) Makefile
 	@mkdir -p $(@D)
@@ -42,7 +44,7 @@ $(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/*.h tests/unit/*.h) Makefi
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CJSON_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CJSON_LIBS) $(SQLITE_LIBS)
 
 # The --fsync tests count fsync(2) calls through this LD_PRELOAD shim,
 # built without the sanitizers so it preloads into any build.
@@ -58,6 +60,7 @@ UNIT_EXCLUDE_TAGS ?=
 unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot $(BUILD)/fsync_shim.so
 	@test -z "$(UNIT_EXCLUDE_TAGS)" || echo "unit: not running tests tagged: $(UNIT_EXCLUDE_TAGS)"
 	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C CK_EXCLUDE_TAGS='$(UNIT_EXCLUDE_TAGS)' $(BUILD)/check_cdcpivot
+	python3 tests/state/run.py $(BUILD)/cdcpivot
 
 check: unit docs-test asan valgrind clang-O0 man-lint install-test fuzz
 
@@ -120,9 +123,24 @@ $(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
 e2e: $(BUILD)/cdcpivot $(BUILD)/mockbroker
 	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker tests/e2e/run.sh
 
-# Throughput against cat, jq and a Python implementation; never part of check.
+# Throughput against cat, jq and a Python implementation, and with --state
+# on STATE_KEYS distinct keys beside the stateless run; never part of check.
 bench: $(BUILD)/cdcpivot
 	CDCPIVOT=$(BUILD)/cdcpivot bench/bench.sh $(BENCH_ARGS)
+	CDCPIVOT=$(BUILD)/cdcpivot bench/state.sh $(STATE_KEYS)
+
+# The --state store comparison: durable random get+put at 1M keys with
+# LMDB, SQLite and RocksDB (bench/statestore.c). Needs liblmdb-dev and
+# librocksdb-dev besides the build's libsqlite3-dev; never part of check.
+STATE_KEYS ?= 1000000
+$(BUILD)/statestore: bench/statestore.c Makefile
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -llmdb -lsqlite3 -lrocksdb
+
+bench-state: $(BUILD)/statestore
+	@for s in lmdb sqlite rocksdb; do rm -rf $(BUILD)/statestore.d; \
+		$(BUILD)/statestore $$s $(BUILD)/statestore.d $(STATE_KEYS) || exit 1; done; \
+		rm -rf $(BUILD)/statestore.d
 
 # libFuzzer over the per-line path (envelope, diff, every writer).
 FUZZ_SECONDS ?= 60
@@ -131,7 +149,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=al
 $(BUILD)/fuzz_line: tests/fuzz/fuzz_line.c $(LIB_SRCS) $(wildcard include/*.h) Makefile
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Werror $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_line.c \
-		$(filter-out src/pipeline.c,$(LIB_SRCS)) $(CJSON_LIBS)
+		$(filter-out src/pipeline.c,$(LIB_SRCS)) $(CJSON_LIBS) $(SQLITE_LIBS)
 
 fuzz: $(BUILD)/fuzz_line
 	tests/fuzz/run.sh $(BUILD)/fuzz_line $(FUZZ_SECONDS)
@@ -153,4 +171,4 @@ clean:
 	rm -rf build cdcpivot
 
 .PHONY: all unit test docs-test check asan valgrind clang-O0 man-lint install-test install uninstall \
-	golden-update format clean e2e bench fuzz mutate
+	golden-update format clean e2e bench bench-state fuzz mutate

@@ -38,6 +38,7 @@ struct options {
 	int bytes_hex;           /* --bytes hex */
 	const char *output;      /* --output FILE (append), else stdout */
 	int fsync;               /* --fsync: fsync(2) the output after writes */
+	const char *state_dir;   /* --state DIR, or NULL */
 	int inserted_fixed;      /* SOURCE_DATE_EPOCH was set */
 	int64_t inserted_ms;     /* its value, in milliseconds */
 	char **files;            /* operands; none means stdin */

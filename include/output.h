@@ -32,6 +32,8 @@ struct output {
 	int error;         /* errno of the first failed write, else 0 */
 	int sync;          /* fsync(2) after every flush that wrote bytes */
 	unsigned long long rows_written; /* rows whose event reached fd */
+	unsigned long long events_committed; /* output_commit() calls */
+	unsigned long long events_written;   /* see output_written() */
 	struct output_event *events;     /* committed, not yet written */
 	size_t nevents, capevents;
 	const sigset_t *wait_mask;       /* see output_signals() */
@@ -55,6 +57,17 @@ void output_signals(struct output *o, const sigset_t *wait_mask, const volatile 
  * flushes if enough is pending. Returns 0, or -1 after a write error
  * (errno in o->error). */
 int output_commit(struct output *o, size_t rows);
+
+/* Every output_commit() call is one event, numbered from 1 (an event with
+ * no rows too): after it, o->events_committed is that event's number.
+ * output_written() is the number up to which every event has reached the
+ * descriptor (and, with sync, the disk), so that what depends on an event
+ * being in the output (the --state store, a Kafka offset) can follow it. */
+static inline unsigned long long
+output_written(const struct output *o)
+{
+	return o->events_written;
+}
 
 /* Drops what was appended since the last commit. */
 void output_rollback(struct output *o);

@@ -52,6 +52,11 @@ struct pivot {
 	char header_table[256];    /* and the table they came from */
 	char refused[384];         /* why the last event gave no rows although
 	                              it should have, or "" */
+	/* --meta old_source of one row, given what the event alone says
+	 * (dflt); NULL: dflt. The --state hook (stateful_old_source). */
+	const char *(*old_source)(const void *ctx, const struct envelope *env,
+	    const struct field_change *fc, const char *dflt);
+	const void *old_source_ctx;
 	int64_t inserted_ms;       /* cached rendering of datetime_inserted */
 	char inserted[40];
 	size_t inserted_len;

@@ -14,11 +14,12 @@ const char options_synopsis[] =
     "usage: cdcpivot [-hquV] [--bytes base64|hex] [--dead-letter file] [--ddl]\n"
     "                [--dedup n] [--fields list] [--format fmt] [--fsync] [--header]\n"
     "                [--id list] [--max-line-bytes n] [--meta list] [--output file]\n"
-    "                [--sql-table name] [--stats] [--strict] [--table pattern]\n"
-    "                [--unavailable-value text] [--unchanged] [--upsert]\n"
-    "                [--with-table] [file ...]\n";
+    "                [--sql-table name] [--state dir] [--stats] [--strict]\n"
+    "                [--table pattern] [--unavailable-value text] [--unchanged]\n"
+    "                [--upsert] [--with-table] [file ...]\n";
 
-const char *const options_meta_names[] = {"lsn", "txid", "ts", "topic", "partition", "offset", NULL};
+const char *const options_meta_names[] = {"lsn", "txid", "ts", "topic", "partition", "offset",
+	"old_source", NULL};
 
 const char options_help[] =
     "cdcpivot - pivot Debezium change events into a field-level change log\n"
@@ -36,7 +37,9 @@ const char options_help[] =
     "                         or comma-separated)\n"
     "  --with-table           add a leading \"table\" column\n"
     "  --meta LIST            append provenance columns:\n"
-    "                         lsn,txid,ts,topic,partition,offset\n"
+    "                         lsn,txid,ts,topic,partition,offset,old_source\n"
+    "                         (old_source: where old_value came from, before,\n"
+    "                         state or unknown)\n"
     "  --bytes base64|hex     how bytes columns are printed (default: base64)\n"
     "  --upsert               sql: INSERT ... ON CONFLICT DO NOTHING on ids,\n"
     "                         change_field and the change's position (needs\n"
@@ -49,6 +52,9 @@ const char options_help[] =
     "                         left at its end by a killed run is cut off first)\n"
     "  --fsync                fsync FILE after every write (with --output)\n"
     "  --sql-table NAME       table for --format sql (default: holding_pivot)\n"
+    "  --state DIR            keep the last image of every row in DIR (SQLite): old\n"
+    "                         values for tables without REPLICA IDENTITY FULL, TOAST\n"
+    "                         placeholders filled in, replayed changes skipped\n"
     "  --unchanged            on updates, also print fields that did not change\n"
     "  --unavailable-value T  Debezium's unavailable.value.placeholder\n"
     "                         (default: __debezium_unavailable_value)\n"
@@ -170,7 +176,7 @@ set_meta(struct options *o, const char *arg, char *err, size_t errlen)
 			k++;
 		if (options_meta_names[k] == NULL) {
 			snprintf(err, errlen,
-			    "--meta: unknown column '%s' (lsn, txid, ts, topic, partition, offset)",
+			    "--meta: unknown column '%s' (lsn, txid, ts, topic, partition, offset, old_source)",
 			    o->meta.names[i]);
 			return -1;
 		}
@@ -247,6 +253,17 @@ set_unavailable(struct options *o, const char *arg, char *err, size_t errlen)
 }
 
 static int
+set_state(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (arg[0] == '\0') {
+		snprintf(err, errlen, "--state: empty directory name");
+		return -1;
+	}
+	o->state_dir = arg;
+	return 0;
+}
+
+static int
 set_string(const char **field, const char *arg)
 {
 	*field = arg;
@@ -292,6 +309,7 @@ static const struct option_spec {
 	{"output", 0, set_output, 0, OPTIONS_RUN},
 	{"quiet", 'q', NULL, offsetof(struct options, quiet), OPTIONS_RUN},
 	{"sql-table", 0, set_sql_table, 0, OPTIONS_RUN},
+	{"state", 0, set_state, 0, OPTIONS_RUN},
 	{"stats", 0, NULL, offsetof(struct options, stats), OPTIONS_RUN},
 	{"strict", 0, NULL, offsetof(struct options, strict), OPTIONS_RUN},
 	{"table", 0, set_tables, 0, OPTIONS_RUN},

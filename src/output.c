@@ -14,6 +14,7 @@
 struct output_event {
 	size_t end;  /* offset in data just after the event's rows */
 	size_t rows;
+	unsigned long long seq; /* its output_commit() number */
 };
 
 void
@@ -168,8 +169,12 @@ consume(struct output *o, size_t done)
 	while (k < o->nevents && o->events[k].end <= done)
 		o->rows_written += o->events[k++].rows;
 	for (size_t i = k; i < o->nevents; i++)
-		o->events[i - k] = (struct output_event){o->events[i].end - done, o->events[i].rows};
+		o->events[i - k] =
+		    (struct output_event){o->events[i].end - done, o->events[i].rows, o->events[i].seq};
 	o->nevents -= k;
+	/* Events without bytes are written once everything before them is. */
+	if (!o->error)
+		o->events_written = o->nevents > 0 ? o->events[0].seq - 1 : o->events_committed;
 	memmove(o->data.p, o->data.p + done, o->data.len - done);
 	o->data.len -= done;
 	o->committed -= done;
@@ -215,9 +220,13 @@ output_commit(struct output *o, size_t rows)
 			o->capevents = o->capevents ? o->capevents * 2 : 64;
 			o->events = xrealloc(o->events, o->capevents * sizeof *o->events);
 		}
-		o->events[o->nevents++] = (struct output_event){o->data.len, rows};
+		o->events[o->nevents++] =
+		    (struct output_event){o->data.len, rows, o->events_committed + 1};
 		o->committed = o->data.len;
+	} else if (o->nevents == 0 && !o->error) {
+		o->events_written = o->events_committed + 1; /* nothing to write */
 	}
+	o->events_committed++;
 	if (o->committed >= o->flush_at && o->committed > 0)
 		return output_flush(o);
 	return o->error ? -1 : 0;

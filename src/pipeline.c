@@ -17,6 +17,8 @@
 #include "output.h"
 #include "pivot.h"
 #include "schemacache.h"
+#include "state.h"
+#include "stateful.h"
 
 enum {
 	FLUSH_AT = 256 * 1024,
@@ -27,7 +29,9 @@ enum {
 	 * times the text: 1 MiB of text (500 tables of 10 columns with their
 	 * key schemas) is about 11 MiB at most. */
 	SCHEMA_CACHE_ENTRIES = 4096,
-	SCHEMA_CACHE_BYTES = 1024 * 1024
+	SCHEMA_CACHE_BYTES = 1024 * 1024,
+	STATE_STAGED_MAX = 4096, /* --state changes waiting for the output, */
+	STATE_STAGED_BYTES = 16 * 1024 * 1024 /* before it is flushed for them */
 };
 
 /* Warnings that are given once per run (per field or per table), so a
@@ -71,6 +75,8 @@ struct run {
 	struct once warned;
 	struct schema_cache *schemas;
 	struct dedup *dedup;    /* --dedup, or NULL */
+	struct state *state;    /* --state, or NULL */
+	struct stateful *stateful;
 	struct jsonarena arena; /* the current line's JSON trees */
 	unsigned long long *table_hits; /* events matched, per --table pattern */
 	int io_failed;      /* an input could not be read */
@@ -80,6 +86,7 @@ struct run {
 	 * valgrind's leak check does not see a pointer held in a register
 	 * and would report the reader as lost. */
 	struct linereader *lr;
+	int state_failed;   /* the --state store could not be read or written */
 	time_t last_stats;  /* CLOCK_MONOTONIC second of the last --stats line */
 	unsigned long long stats_seen; /* lines counted at that time */
 };
@@ -94,6 +101,17 @@ now_ms(const struct run *r)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* --state: the staged changes of every event the output holds go to the
+ * store (after the output flush, so the state never runs ahead of it). */
+static void
+apply_state(struct run *r)
+{
+	if (r->state != NULL && !r->state_failed && state_apply(r->state, output_written(&r->out)) < 0) {
+		diag_error(&r->diag, "--state: %s", state_error(r->state));
+		r->state_failed = 1; /* run_input stops on it */
+	}
+}
+
 /* Called by the line reader before it would block: whoever tails the
  * output sees every row of the events read so far. */
 static void
@@ -101,6 +119,7 @@ on_idle(void *ctx)
 {
 	struct run *r = ctx;
 	output_flush(&r->out);
+	apply_state(r);
 	if (r->o->stats) {
 		/* At most once a second: a slow stream pauses after every event. */
 		struct timespec now;
@@ -206,6 +225,60 @@ warn_unmatched_tables(struct run *r)
 			    r->o->tables.names[i]);
 }
 
+/* --state: completes the event from the stored image. Returns 0 when the
+ * event gives no rows: a replay of a change the output already holds
+ * (counted as a duplicate), or a store failure (*rc = -1, the run stops). */
+static int
+state_before(struct run *r, struct envelope *env, unsigned long lineno, int *rc)
+{
+	enum stateful_verdict v = stateful_prepare(r->stateful, env);
+	if (v != STATEFUL_ERROR && !stateful_has_position(r->stateful)) {
+		char t[256];
+		int named = pivot_table_name(env, t, sizeof t) > 0;
+		if (once_first(&r->warned, "state-position", t))
+			diag_warn(&r->diag, lineno,
+			    "%s: an event without a position (no lsn, not a kcat -J record): --state cannot tell a replay of it from a new change",
+			    named ? t : "the table");
+	}
+	switch (v) {
+	case STATEFUL_REPLAY:
+		r->diag.skipped[SKIP_DUPLICATE]++;
+		return 0;
+	case STATEFUL_ERROR:
+		diag_error(&r->diag, "%s", stateful_error(r->stateful));
+		r->state_failed = 1;
+		*rc = -1;
+		return 0;
+	case STATEFUL_MISS:
+		if (stateful_needed(r->stateful)) {
+			char t[256];
+			int named = pivot_table_name(env, t, sizeof t) > 0;
+			if (once_first(&r->warned, "state-miss", t))
+				diag_warn(&r->diag, lineno,
+				    "%s: a row not in --state %s (it starts with the changes it sees; bootstrap it from a snapshot): its old values are unknown (--meta old_source says unknown)",
+				    named ? t : "the table", r->o->state_dir);
+		}
+		return 1;
+	case STATEFUL_HIT:
+		return 1;
+	}
+	return 1;
+}
+
+/* After each event: when many --state changes wait for the output, it is
+ * flushed for them (bounded memory). Returns -1 when the store failed. */
+static int
+sync_state(struct run *r)
+{
+	if (r->state == NULL)
+		return r->state_failed ? -1 : 0;
+	if (state_staged(r->state) >= STATE_STAGED_MAX ||
+	    state_staged_bytes(r->state) >= STATE_STAGED_BYTES)
+		output_flush(&r->out);
+	apply_state(r);
+	return r->state_failed ? -1 : 0;
+}
+
 /* Handles one line; *rows is how many rows it appended to the output.
  * Returns -1 when the run must stop (--strict). */
 static int
@@ -246,16 +319,22 @@ handle_line(struct run *r, const struct line *ln, size_t *rows)
 			r->diag.skipped[SKIP_DUPLICATE]++;
 			break;
 		}
+		if (r->stateful != NULL && !state_before(r, &env, ln->no, &rc))
+			break;
 		*rows = pivot_event(&r->pivot, &env, now_ms(r), &r->out.data);
 		if (r->pivot.refused[0] != '\0') {
 			diag_reject(&r->diag, ln->no, ln->p, ln->len, r->pivot.refused);
 			rc = r->o->strict ? -1 : 0;
 			break;
 		}
+		if (r->stateful != NULL) /* the number output_commit gives it */
+			stateful_stage(r->stateful, &env, r->out.events_committed + 1);
 		r->diag.events++;
 		warn_event(r, &env, ln->no);
 		break;
 	}
+	if (r->stateful != NULL)
+		stateful_done(r->stateful);
 	envelope_clear(&env);
 	jsonarena_leave();
 	return rc;
@@ -292,7 +371,7 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 		if (r->diag.dead_letter_failed)
 			rc = -1; /* a rejected line that cannot be kept: stop now */
 		/* With -u, flush_at is 1: every commit writes. */
-		if (output_commit(&r->out, rows) < 0 || rc < 0) {
+		if (output_commit(&r->out, rows) < 0 || rc < 0 || sync_state(r) < 0) {
 			rc = -1;
 			break;
 		}
@@ -323,6 +402,22 @@ open_output(struct run *r, const char *path)
 		    "%s: warning: removed %lld bytes of an incomplete row at its end (left by a run that was killed)",
 		    path, cut);
 	return fd;
+}
+
+/* --state DIR: durable like the output (fsync with --fsync). */
+static int
+open_state(struct run *r)
+{
+	char err[300];
+	r->state = state_open(r->o->state_dir, r->o->fsync, err, sizeof err);
+	if (r->state == NULL) {
+		diag_error(&r->diag, "%s", err);
+		return -1;
+	}
+	r->stateful = stateful_new(r->state, r->o);
+	r->pivot.old_source = stateful_old_source;
+	r->pivot.old_source_ctx = r->stateful;
+	return 0;
 }
 
 /* Reads every input in turn. */
@@ -360,6 +455,14 @@ static int
 finish_output(struct run *r)
 {
 	int failed = output_flush(&r->out) < 0;
+	if (r->state != NULL) {
+		char err[300];
+		if (state_close(r->state, r->state_failed ? 0 : output_written(&r->out), err, sizeof err) < 0) {
+			diag_error(&r->diag, "--state: %s", err);
+			r->state_failed = 1;
+		}
+		r->state = NULL;
+	}
 	unsigned long long lost = output_rows_pending(&r->out);
 	r->diag.rows = r->out.rows_written;
 	if (failed && r->out.error == EPIPE)
@@ -404,6 +507,16 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	if (o->dedup > 0)
 		r.dedup = dedup_new(o->dedup);
 	pivot_init(&r.pivot, o);
+	if (o->state_dir != NULL && open_state(&r) < 0) {
+		pivot_free(&r.pivot);
+		dedup_free(r.dedup);
+		output_free(&r.out);
+		if (dead != NULL)
+			fclose(dead);
+		if (o->output != NULL)
+			close(out_fd);
+		return EXIT_FATAL;
+	}
 	r.schemas = schema_cache_new(SCHEMA_CACHE_ENTRIES, SCHEMA_CACHE_BYTES);
 	jsonarena_init(&r.arena);
 	pivot_begin(&r.pivot, &r.out.data);
@@ -416,7 +529,8 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		warn_unmatched_tables(&r);
 
 	int status = finish_output(&r);
-	if (status == EXIT_ALL_HANDLED && (r.io_failed || r.fatal || r.diag.dead_letter_failed))
+	if (status == EXIT_ALL_HANDLED &&
+	    (r.io_failed || r.fatal || r.diag.dead_letter_failed || r.state_failed))
 		status = EXIT_FATAL;
 	else if (status == EXIT_ALL_HANDLED && r.diag.rejected > 0)
 		status = EXIT_REJECTED;
@@ -435,6 +549,7 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 		diag_error(&r.diag, "%s: %s", o->output, strerror(errno));
 		status = EXIT_FATAL;
 	}
+	stateful_free(r.stateful);
 	pivot_free(&r.pivot);
 	output_free(&r.out);
 	return status;

@@ -40,6 +40,8 @@ meta_type(const char *name)
 		return "text";
 	if (strcmp(name, "partition") == 0)
 		return "integer";
+	if (strcmp(name, "old_source") == 0)
+		return "text";
 	return "bigint"; /* lsn, txid, ts, offset */
 }
 
@@ -291,6 +293,22 @@ meta_value(struct pivot *p, const struct envelope *env, const char *name)
 	return render(sb, v);
 }
 
+/* --meta old_source as far as the event tells: nothing for an insert
+ * (there is no old row); unknown when the event lacks the old value (an
+ * update without before, a key-only delete, a TOAST placeholder). */
+static const char *
+old_source_of(const struct pivot *p, const struct envelope *env, const struct field_change *fc)
+{
+	const char *dflt = "before";
+	if (env->op == 'c' || env->op == 'r')
+		dflt = NULL;
+	else if (env->before == NULL || (p->diff.notes & DIFF_NOTE_KEY_ONLY) ||
+	    diff_is_unavailable(&p->diff, cJSON_GetObjectItemCaseSensitive(env->before, fc->name),
+	        p->opts->unavailable))
+		dflt = "unknown";
+	return p->old_source ? p->old_source(p->old_source_ctx, env, fc, dflt) : dflt;
+}
+
 /* --header without --id: the header names the first event's id columns;
  * remembers them (the event's names live in its trees). */
 static void
@@ -413,6 +431,11 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 		t[COL_CHANGE_FIELD] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
 		t[COL_OLD_VALUE] = cell_of(&p->scratch, olds[i]);
 		t[COL_NEW_VALUE] = cell_of(&p->scratch, news[i]);
+		for (size_t m = 0; m < o->meta.n; m++)
+			if (strcmp(o->meta.names[m], "old_source") == 0) {
+				const char *src = old_source_of(p, env, &d->changes[i]);
+				t[NTAIL + m] = (struct cell){src, src ? strlen(src) : 0};
+			}
 		writer_row(&p->writer, out, p->names, p->cells, ncols);
 	}
 	return d->n;

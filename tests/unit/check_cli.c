@@ -83,6 +83,7 @@ static const struct {
 	{"--fsync", NULL, "--fsync needs --output"},
 	{"--meta", "lsn,shoe", "--meta: unknown column 'shoe'"},
 	{"--dedup", "0", "--dedup: not a window size"},
+	{"--state", "", "--state: empty directory name"},
 	{"--bytes", "b32", "--bytes: unknown encoding 'b32'"},
 };
 
@@ -385,6 +386,69 @@ START_TEST(closed_pipe_is_quiet)
 }
 END_TEST
 
+/* --state: old values of an update without before come from the state,
+ * across runs; a second run on the same directory waits for none; an
+ * event without a position is pointed out once. */
+START_TEST(state_across_runs)
+{
+	char dir[] = "/tmp/check_cli_state.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	const char *const argv[] = {"--state", dir, "--meta", "lsn,old_source", NULL};
+	static const char first[] =
+	    "{\"before\":null,\"after\":{\"id\":1,\"a\":\"x\",\"b\":2},\"source\":{\"schema\":\"s\",\"table\":\"t\",\"lsn\":10,\"ts_ms\":0},\"op\":\"c\"}\n";
+	static const char second[] =
+	    "{\"before\":null,\"after\":{\"id\":1,\"a\":\"y\",\"b\":2},\"source\":{\"schema\":\"s\",\"table\":\"t\",\"lsn\":20,\"ts_ms\":0},\"op\":\"u\"}\n"
+	    "{\"before\":{\"id\":1},\"after\":null,\"source\":{\"schema\":\"s\",\"table\":\"t\",\"lsn\":30,\"ts_ms\":0},\"op\":\"d\"}\n"
+	    "{\"before\":null,\"after\":{\"id\":2,\"a\":\"q\",\"b\":3},\"source\":{\"schema\":\"s\",\"table\":\"t\",\"lsn\":40,\"ts_ms\":0},\"op\":\"u\"}\n";
+	static const char *const env[] = {"SOURCE_DATE_EPOCH=0", NULL};
+	struct run_result r;
+	run_cdcpivot(argv, first, sizeof first - 1, env, NULL, &r);
+	ck_assert_int_eq(r.status, 0);
+	run_free(&r);
+	run_cdcpivot(argv, second, sizeof second - 1, env, NULL, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	assert_text_eq("rows", r.out, r.out_len,
+	    "1,a,x,y,,1970-01-01 00:00:00.000,,1970-01-01 00:00:00.000,u,20,state\n"
+	    "1,a,y,,,,1970-01-01 00:00:00.000,1970-01-01 00:00:00.000,d,30,state\n"
+	    "1,b,2,,,,1970-01-01 00:00:00.000,1970-01-01 00:00:00.000,d,30,state\n"
+	    "2,a,,q,,1970-01-01 00:00:00.000,,1970-01-01 00:00:00.000,u,40,unknown\n"
+	    "2,b,,3,,1970-01-01 00:00:00.000,,1970-01-01 00:00:00.000,u,40,unknown\n");
+	ck_assert_msg(strstr(r.err, ":3: warning: s.t: a row not in --state") != NULL, "%s", r.err);
+	run_free(&r);
+	/* the same input again: replays, no rows */
+	run_cdcpivot(argv, second, sizeof second - 1, env, NULL, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_uint_eq(r.out_len, 0);
+	ck_assert_msg(strstr(r.err, "(duplicate 3)") != NULL, "%s", r.err);
+	run_free(&r);
+	/* no position: said once */
+	static const char nopos[] =
+	    "{\"before\":null,\"after\":{\"id\":5,\"a\":\"x\"},\"source\":{\"schema\":\"s\",\"table\":\"t\"},\"op\":\"c\"}\n"
+	    "{\"before\":null,\"after\":{\"id\":6,\"a\":\"x\"},\"source\":{\"schema\":\"s\",\"table\":\"t\"},\"op\":\"c\"}\n";
+	run_cdcpivot(argv, nopos, sizeof nopos - 1, env, NULL, &r);
+	ck_assert_int_eq(r.status, 0);
+	const char *w = strstr(r.err, "cannot tell a replay");
+	ck_assert_msg(w != NULL && strstr(w + 1, "cannot tell a replay") == NULL, "%s", r.err);
+	run_free(&r);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A state directory that cannot be used is an I/O error (exit 2). */
+START_TEST(state_unusable_is_fatal)
+{
+	const char *const argv[] = {"--state", "/proc/self/no-such-state", NULL};
+	struct run_result r;
+	run_cdcpivot(argv, "", 0, NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "/proc/self/no-such-state") != NULL, "%s", r.err);
+	ck_assert_uint_eq(r.out_len, 0);
+	run_free(&r);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -410,6 +474,8 @@ cli_suite(void)
 	tcase_add_test(tc, rows_flow_when_input_pauses_and_sigterm_flushes);
 	tcase_add_test(tc, closed_pipe_is_quiet);
 	tcase_add_test(tc, stats_when_input_pauses);
+	tcase_add_test(tc, state_across_runs);
+	tcase_add_test(tc, state_unusable_is_fatal);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 /* Golden cases: tests/golden/NAME.in (+ NAME.args, one argument per line)
  * must give exactly NAME.out on stdout, NAME.err on stderr (when the file
  * exists) and the exit status in NAME.rc (default 0). Every case runs with
- * SOURCE_DATE_EPOCH=1600300000, TZ=UTC, LC_ALL=C. */
+ * SOURCE_DATE_EPOCH=1600300000, TZ=UTC, LC_ALL=C. An argument @STATE@ is
+ * a fresh directory for --state, removed afterwards. */
 #include <check.h>
 #include <glob.h>
 #include <stdio.h>
@@ -64,10 +65,24 @@ START_TEST(golden_case)
 		for (char *tok = strtok(args_text, "\n"); tok && n < 62; tok = strtok(NULL, "\n"))
 			argv[n++] = tok;
 	argv[n] = NULL;
+	char state_dir[] = "/tmp/cdcpivot-golden-state.XXXXXX";
+	int with_state = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(argv[i], "@STATE@") == 0) {
+			if (!with_state)
+				ck_assert_ptr_nonnull(mkdtemp(state_dir));
+			with_state = 1;
+			argv[i] = state_dir;
+		}
 
 	static const char *const env[] = {"SOURCE_DATE_EPOCH=1600300000", NULL};
 	struct run_result r;
 	run_cdcpivot(argv, input, in_len, env, NULL, &r);
+	if (with_state) {
+		char cmd[96];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", state_dir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
 
 	char *out_path = sibling(in, ".out"), *err_path = sibling(in, ".err"), *rc_path = sibling(in, ".rc");
 	size_t out_len, err_len;

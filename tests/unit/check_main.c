@@ -25,6 +25,8 @@ main(void)
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, schemacache_suite());
 	srunner_add_suite(sr, pins_suite());
+	srunner_add_suite(sr, state_suite());
+	srunner_add_suite(sr, stateful_suite());
 	srunner_add_suite(sr, timefmt_suite());
 	srunner_add_suite(sr, utf8_suite());
 	srunner_add_suite(sr, writer_suite());

@@ -105,6 +105,51 @@ START_TEST(nothing_before_commit_and_flush)
 }
 END_TEST
 
+/* output_written(): events (with rows or without) count as written only
+ * once every byte up to them has reached the fd. */
+START_TEST(written_counts_events_that_reached_fd)
+{
+	struct sink s;
+	sink_open(&s);
+	struct output o;
+	output_init(&o, s.wr, 1 << 20);
+	ck_assert_int_eq(output_commit(&o, 0), 0); /* 1: no rows, nothing pending */
+	ck_assert_uint_eq(o.events_committed, 1);
+	ck_assert_uint_eq(output_written(&o), 1);
+	put(&o, "a\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0); /* 2 */
+	ck_assert_int_eq(output_commit(&o, 0), 0); /* 3: no rows, after 2 */
+	put(&o, "b\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0); /* 4 */
+	put(&o, "c");
+	ck_assert_uint_eq(o.events_committed, 4);
+	ck_assert_uint_eq(output_written(&o), 1);
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, "a\nb\n", 4);
+	ck_assert_uint_eq(output_written(&o), 4); /* "c" is no event yet */
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* A failed write leaves output_written() where it was. */
+START_TEST(written_stays_after_write_error)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	struct output o;
+	output_init(&o, fd, 1 << 20);
+	put(&o, "a\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0);
+	ck_assert_int_eq(output_flush(&o), -1);
+	ck_assert_uint_eq(output_written(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 0), -1);
+	ck_assert_uint_eq(output_written(&o), 0);
+	output_free(&o);
+	close(fd);
+}
+END_TEST
+
 /* output_flush writes the committed bytes only, and keeps the rest. */
 START_TEST(flush_skips_uncommitted)
 {
@@ -514,6 +559,8 @@ output_suite(void)
 	tcase_add_test(tc, init_state);
 	tcase_add_test(tc, nothing_before_commit_and_flush);
 	tcase_add_test(tc, flush_skips_uncommitted);
+	tcase_add_test(tc, written_counts_events_that_reached_fd);
+	tcase_add_test(tc, written_stays_after_write_error);
 	tcase_add_test(tc, rollback_drops_uncommitted);
 	tcase_add_test(tc, large_output_to_file);
 	suite_add_tcase(s, tc);

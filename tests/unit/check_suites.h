@@ -22,6 +22,8 @@ Suite *options_suite(void);
 Suite *output_suite(void);
 Suite *schemacache_suite(void);
 Suite *pins_suite(void);
+Suite *state_suite(void);
+Suite *stateful_suite(void);
 Suite *timefmt_suite(void);
 Suite *utf8_suite(void);
 Suite *writer_suite(void);
