@@ -132,6 +132,8 @@ def cdcpivot_stage(cmd):
 
 
 def run_stage(binary, stage, tmp):
+    """Runs the cdcpivot stage on the bundled file; output, dead-letter and
+    state paths are redirected into tmp."""
     args, stdin_file, j = [], None, 0
     while j < len(stage):
         w = stage[j]
@@ -147,15 +149,13 @@ def run_stage(binary, stage, tmp):
             continue
         args.append(w)
         j += 1
-    takes_arg = {"--bytes", "--dead-letter", "--dedup", "--fields", "--format", "--id",
-                 "--max-line-bytes", "--meta", "--output", "--sql-table", "--table",
-                 "--unavailable-value"}
+    takes_arg = options_with_argument(binary)
     out_args, operands, k = [], [], 0
     while k < len(args):
         a = args[k]
         if a in takes_arg and k + 1 < len(args):
             v = args[k + 1]
-            if a in ("--output", "--dead-letter"):
+            if a in ("--output", "--dead-letter", "--state"):
                 v = os.path.join(tmp, os.path.basename(v))
             out_args += [a, v]
             k += 2
@@ -178,6 +178,13 @@ def run_stage(binary, stage, tmp):
     if not wrote:
         return "no rows from the walk-through"
     return None
+
+
+def options_with_argument(binary):
+    """The long options that take an argument, from the program's --help:
+    "  --name WORD  text" lines."""
+    out = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    return {m.group(1) for m in re.finditer(r"^\s+(?:-\w, )?(--[a-z-]+)[ =][A-Za-z|]", out, re.M)}
 
 
 def env():
