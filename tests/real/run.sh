@@ -158,7 +158,8 @@ stack_infra() {
 # 1000 (docker/init/) reaches the file through kcat and cdcpivot.
 seed_connector() {
 	snap_t0=$(date -u '+%Y-%m-%d %H:%M:%S.%3N')
-	psql_pg data_engineer -c "SELECT row_to_json(h) FROM bank.holding h" >"$sdir/snapshot.json"
+	snapshot_rows bank.holding "$sdir/snapshot.json"
+	printf -- '--id\nholding_id,user_id\n--fields\nholding_stock,holding_quantity\n' >"$sdir/holding.args"
 	register sde-connector docker/connector.json
 	wait_topic "$TOPIC"
 	out=$sdir/holding-pivot.txt
@@ -177,14 +178,23 @@ seed_connector() {
 
 # ---------------------------------------------------------------- checks
 
-# oracle_rows TABLE IDS FIELDS SNAPSHOT OUT: the rows PostgreSQL's record
-# of the changes so far (peeked, the slot keeps them) calls for.
+# snapshot_rows TABLE OUT: the table's rows as JSON objects of text values.
+snapshot_rows() {
+	psql_pg data_engineer -c "SELECT (SELECT json_object_agg(key, value) FROM json_each_text(row_to_json(t))) FROM $1 t" >"$2"
+}
+
+# oracle_rows SLOT SPEC SNAPSHOT OUT [T0 T1]: the rows that PostgreSQL's
+# record of the changes (the test_decoding slot SLOT, peeked, so it keeps
+# them) calls for. SPEC: see real.py and tests/real/scenarios/README.
 oracle_rows() {
 	psql_pg data_engineer -c "SELECT json_build_object('xid', xid::text, 'lsn', lsn::text, 'data', data,
-		'commit_us', (extract(epoch FROM pg_xact_commit_timestamp(xid)) * 1000000)::bigint)
-		FROM pg_logical_slot_peek_changes('oracle', NULL, NULL)" >"$sdir/oracle.changes"
-	python3 "$REAL_PY" expect "$sdir/oracle.changes" \
-		"{\"table\": \"$1\", \"ids\": $2, \"fields\": $3, \"snapshot\": $4}" >"$5"
+		'commit_us', CASE WHEN xid::text <> '0' THEN (extract(epoch FROM pg_xact_commit_timestamp(xid)) * 1000000)::bigint END)
+		FROM pg_logical_slot_peek_changes('$1', NULL, NULL)" >"$4.changes"
+	python3 "$REAL_PY" expect "$4.changes" "$2" "$3" ${5:+"$5" "$6"} >"$4"
+}
+
+expected_count() { # EXPECTED: its rows, without the header line
+	grep -c '^\[' "$1" || :
 }
 
 # wait_rows N FILE: until FILE has N lines (more would show at the compare).
@@ -194,17 +204,27 @@ wait_rows() {
 	sleep 1
 }
 
-holding_rows() { # OUT: expected rows of bank.holding so far
-	oracle_rows bank.holding '["holding_id","user_id"]' '["holding_stock","holding_quantity"]' \
-		"$(python3 -c 'import json,sys; print(json.dumps([json.loads(l) for l in open(sys.argv[1]) if l.strip()]))' "$sdir/snapshot.json")" "$1"
+HOLDING_SPEC='{"table": "bank.holding", "ids": ["holding_id", "user_id"], "fields": ["holding_stock", "holding_quantity"], "key": ["holding_id"], "identity": "f"}'
+
+# table_spec SPEC.json: the spec with the table's replica identity and
+# columns as they are now, which real.py needs to read test_decoding's images.
+table_spec() {
+	python3 - "$1" "$(psql_pg data_engineer -c "SELECT relreplident FROM pg_class WHERE oid = '$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["table"])' "$1")'::regclass")" \
+		"$(psql_pg data_engineer -c "SELECT json_agg(attname ORDER BY attnum) FROM pg_attribute WHERE attrelid = '$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["table"])' "$1")'::regclass AND attnum > 0 AND NOT attisdropped")" <<-'EOF'
+		import json, sys
+		s = json.load(open(sys.argv[1]))
+		s["identity"] = sys.argv[2]
+		s["columns"] = json.loads(sys.argv[3])
+		print(json.dumps(s))
+	EOF
 }
 
 walkthrough() {
 	psql_pg data_engineer -f examples/walkthrough.sql
-	holding_rows "$sdir/expected.walk"
+	oracle_rows oracle "$HOLDING_SPEC" "$sdir/snapshot.json" "$sdir/expected.walk" "$snap_t0" "$snap_t1"
 	python3 "$REAL_PY" seed "$sdir/expected.walk"
-	wait_rows "$(lines "$sdir/expected.walk")" "$out"
-	python3 "$REAL_PY" compare "$sdir/expected.walk" "$out" --window "$snap_t0" "$snap_t1" | tee "$tmp/note"
+	wait_rows "$(expected_count "$sdir/expected.walk")" "$out"
+	python3 "$REAL_PY" compare "$sdir/expected.walk" "$out" | tee "$tmp/note"
 }
 
 latency() {
@@ -212,11 +232,116 @@ latency() {
 		"[\"psql\", \"-X\", \"-q\", \"-A\", \"-t\", \"-v\", \"ON_ERROR_STOP=1\", \"-h\", \"127.0.0.1\", \"-p\", \"$pg_port\", \"-U\", \"data_engineer\", \"-d\", \"data_engineer\"]" \
 		"$out" 50 5000 | tee "$sdir/latency"
 	# and those rows are right too
-	holding_rows "$sdir/expected.all"
-	wait_rows "$(lines "$sdir/expected.all")" "$out"
-	python3 "$REAL_PY" compare "$sdir/expected.all" "$out" --window "$snap_t0" "$snap_t1"
+	oracle_rows oracle "$HOLDING_SPEC" "$sdir/snapshot.json" "$sdir/expected.all" "$snap_t0" "$snap_t1"
+	wait_rows "$(expected_count "$sdir/expected.all")" "$out"
+	python3 "$REAL_PY" compare "$sdir/expected.all" "$out"
 	cp "$sdir/latency" "$tmp/note"
 	cp "$sdir/latency" "$tmp/latency.$stack"
+	capture walkthrough "$sdir/holding.raw" "$sdir/holding.args" "$sdir/expected.all" "$tmp/connector.sde-connector.json"
+}
+
+# read_topics PREFIX RAW: every record of the connector's topics (PREFIX.*,
+# its heartbeat topic), topic by topic, as key<TAB>value lines.
+read_topics() {
+	: >"$2"
+	for t in $(timeout 10 kcat -b "$boot" -L -J | python3 -c '
+import json, sys
+p = sys.argv[1]
+for t in json.load(sys.stdin)["topics"]:
+    if t["topic"].startswith(p + ".") or t["topic"] == "__debezium-heartbeat." + p:
+        print(t["topic"])' "$1" | sort); do
+		timeout 30 kcat -C -b "$boot" -t "$t" -o beginning -e -q -f '%k\t%s\n' >>"$2"
+	done
+}
+
+# pivot_file ARGS IN OUT ERR: cdcpivot with the arguments of file ARGS.
+pivot_file() {
+	mapfile -t a <"$1"
+	"$CDCPIVOT" "${a[@]}" <"$2" >"$3" 2>"$4" || :
+}
+
+# scenario NAME: tests/real/scenarios/NAME through its own connector.
+scenario() {
+	sc=$1
+	d=$here/scenarios/$sc
+	w=$sdir/sc-$sc
+	slot=$(echo "$sc" | tr -- '-' '_')
+	mkdir -p "$w"
+	table=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["table"])' "$d/spec.json")
+	psql_pg data_engineer -f "$d/setup.sql" >/dev/null
+	snapshot_rows "$table" "$w/snapshot.json"
+	t0=$(date -u '+%Y-%m-%d %H:%M:%S.%3N')
+	mapfile -t sc_conf < <(grep -v '^#' "$d/connector.conf")
+	register "$sc" docker/connector.json "topic.prefix=$sc" "slot.name=$slot" "publication.name=$slot" "${sc_conf[@]}"
+	# Streaming has begun (after the snapshot) once the slot is in use.
+	wait_until 60 sh -c "[ \"\$(PGPASSWORD=password psql -X -A -t -h 127.0.0.1 -p $pg_port -U data_engineer -d data_engineer -c \"SELECT active FROM pg_replication_slots WHERE slot_name = '$slot'\")\" = t ]" ||
+		{ log_tail connect; fail "slot $slot not active within 60 s"; }
+	t1=$(date -u '+%Y-%m-%d %H:%M:%S.%3N')
+	psql_pg data_engineer -c "SELECT lsn FROM pg_create_logical_replication_slot('oracle_$slot', 'test_decoding')" >/dev/null
+	psql_pg data_engineer -f "$d/changes.sql" >/dev/null
+	oracle_rows "oracle_$slot" "$(table_spec "$d/spec.json")" \
+		"$w/snapshot.json" "$w/expected" "$t0" "$t1"
+	want=$(expected_count "$w/expected")
+	n=0
+	while :; do
+		read_topics "$sc" "$w/raw"
+		pivot_file "$d/args" "$w/raw" "$w/out" "$w/err"
+		[ "$(lines "$w/out")" -lt "$want" ] || break
+		n=$((n + 1))
+		[ "$n" -lt 60 ] || fail "$(lines "$w/out") rows of $want after 60 s: $(cat "$w/err")"
+		sleep 1
+	done
+	sleep 2 # anything more (a duplicate) would have come with them
+	read_topics "$sc" "$w/raw"
+	pivot_file "$d/args" "$w/raw" "$w/out" "$w/err"
+	cat "$w/err"
+	python3 "$REAL_PY" compare "$w/expected" "$w/out" >"$w/result"
+	cat "$w/result"
+	curl -fsS -X DELETE "$rest/connectors/$sc" >/dev/null
+	psql_pg data_engineer -c "SELECT pg_drop_replication_slot('oracle_$slot')" >/dev/null
+	wait_until 30 sh -c "[ \"\$(PGPASSWORD=password psql -X -A -t -h 127.0.0.1 -p $pg_port -U data_engineer -d data_engineer -c \"SELECT active FROM pg_replication_slots WHERE slot_name = '$slot'\")\" = f ]" &&
+		psql_pg data_engineer -c "SELECT pg_drop_replication_slot('$slot')" >/dev/null
+	python3 "$REAL_PY" connector docker/connector.json postgres 5432 "topic.prefix=$sc" "slot.name=$slot" \
+		"publication.name=$slot" "${sc_conf[@]}" >"$w/connector.json"
+	capture "$sc" "$w/raw" "$d/args" "$w/expected" "$w/connector.json"
+	echo "$(cat "$w/result"); $(grep summary "$w/err" | sed 's/^cdcpivot: //')" >"$tmp/note"
+}
+
+GOLDEN_EPOCH=1600300000 # tests/unit/check_golden.c's SOURCE_DATE_EPOCH
+GOLDEN_INSERTED="2020-09-16 23:46:40.000"
+
+# capture NAME RAW ARGS EXPECTED CONNECTOR: with REAL_CAPTURE set
+# (tests/real/recapture.sh), save the records as the golden case
+# tests/golden/real-VERSION-NAME (.in .args .out .err [.rc]) with the
+# expected rows and the connector's configuration beside it.
+capture() {
+	[ -n "${REAL_CAPTURE:-}" ] || return 0
+	g=$repo/tests/golden/real-${v_debezium%.Final}-$1
+	cp "$2" "$g.in"
+	cp "$3" "$g.args"
+	cp "$4" "$g.expected"
+	python3 "$REAL_PY" connector "$5" postgres 5432 >"$g.connector.json"
+	rm -f "$g.rc"
+	rc=0
+	mapfile -t a <"$g.args"
+	SOURCE_DATE_EPOCH=$GOLDEN_EPOCH "$CDCPIVOT" "${a[@]}" <"$g.in" >"$g.out" 2>"$g.err" || rc=$?
+	[ "$rc" -eq 0 ] || echo "$rc" >"$g.rc"
+	echo "captured $g"
+}
+
+# The golden cases made from real captures: their .out is what PostgreSQL
+# recorded (the .expected saved with the capture), not only what cdcpivot
+# wrote when they were captured.
+fixtures() {
+	n=0
+	for e in tests/golden/real-*.expected; do
+		[ -e "$e" ] || continue
+		python3 "$REAL_PY" compare "$e" "${e%.expected}.out" --inserted "$GOLDEN_INSERTED" >/dev/null ||
+			fail "$e: the golden output disagrees with PostgreSQL"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || fail "no real captures in tests/golden"
+	echo "$n golden cases from real captures agree with PostgreSQL's record" >"$tmp/note"
 }
 
 stop_stack() {
@@ -228,6 +353,7 @@ stop_stack() {
 
 echo "cdcpivot: the real pipeline ($CDCPIVOT)"
 start tools tools
+[ -n "${REAL_CAPTURE:-}" ] || step fixtures fixtures
 for stack in "${stacks[@]}"; do
 	case $stack in zk | kraft) ;; *) fail "unknown stack $stack" ;; esac
 	export PGPASSWORD=password
@@ -235,8 +361,15 @@ for stack in "${stacks[@]}"; do
 	start "$stack-connector" seed_connector
 	step "$stack-walkthrough" walkthrough
 	step "$stack-latency" latency
+	for d in "$here"/scenarios/*/; do
+		sc=$(basename "$d")
+		# REAL_SCENARIOS="a b" runs only those (while working on them)
+		case " ${REAL_SCENARIOS:-$sc} " in *" $sc "*) ;; *) continue ;; esac
+		step "$stack-$sc" scenario "$sc"
+	done
 	start "$stack-stop" stop_stack
 done
+[ -z "${REAL_CAPTURE:-}" ] || step fixtures fixtures
 
 echo "real: $(($(date +%s) - started)) s"
 printf 'real: %d passed, %d failed\n' "$passes" "$failures"
