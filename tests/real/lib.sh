@@ -235,11 +235,14 @@ connect_start() {
 		value.converter=org.apache.kafka.connect.json.JsonConverter
 		key.converter.schemas.enable=true
 		value.converter.schemas.enable=true
-		offset.flush.interval.ms=${CONNECT_OFFSET_FLUSH_MS:-10000}
+		offset.flush.interval.ms=${CONNECT_OFFSET_FLUSH_MS:-60000}
 		listeners=http://127.0.0.1:$rport
 		rest.advertised.host.name=127.0.0.1
 		rest.advertised.port=$rport
 		plugin.path=$plugins
+		# A worker that comes back after a crash gets its connectors at
+		# once, not after the default 5 minutes.
+		scheduled.rebalance.max.delay.ms=0
 	EOF
 	java_main connect 1g org.apache.kafka.connect.cli.ConnectDistributed "$cdir/connect.properties"
 	connect_pid=$last_pid
@@ -248,7 +251,7 @@ connect_start() {
 
 connect_ready() {
 	kill -0 "$connect_pid" 2>/dev/null || return 1
-	curl -fsS -o /dev/null "$rest/connectors" 2>/dev/null
+	curl -fsS --max-time 10 -o /dev/null "$rest/connectors" 2>/dev/null
 }
 
 # register NAME CONFIG [KEY=VALUE...]: PUT CONFIG (connector.json) with the
@@ -256,17 +259,21 @@ connect_ready() {
 # own connectors) through the REST API, as the compose's register-connector
 # does; wait until the connector and its task are RUNNING.
 register() {
+	register_put "$@"
+	wait_running "$1"
+}
+
+register_put() { # NAME CONFIG [KEY=VALUE...]: the PUT alone
 	name=$1 conf=$2
 	shift 2
 	python3 "$REAL_PY" connector "$conf" 127.0.0.1 "$pg_port" "$@" >"$tmp/connector.$name.json"
-	code=$(curl -sS -o "$tmp/register.$name.out" -w '%{http_code}' -X PUT \
+	code=$(curl -sS --max-time 120 -o "$tmp/register.$name.out" -w '%{http_code}' -X PUT \
 		-H 'Content-Type: application/json' -H 'Accept: application/json' \
 		--data "@$tmp/connector.$name.json" "$rest/connectors/$name/config")
 	case $code in
 	200 | 201) ;;
 	*) log_tail connect; fail "PUT $name/config: HTTP $code $(cat "$tmp/register.$name.out")" ;;
 	esac
-	wait_running "$name"
 }
 
 wait_running() { # NAME

@@ -477,10 +477,50 @@ def cmd_latency(args):
           % (n, statistics.median(lat), max(lat)))
 
 
+def strip_inserted(r):
+    return tuple(r[:-2]) + (r[-1],)
+
+
+def cmd_union(args):
+    """union REF OUT... [--exact]: the members' files together against the
+    single consumer's file (rows compared without datetime_inserted). With
+    --exact, fail unless they hold the same rows and each key's rows are in
+    the same order; else print how many rows were lost and duplicated."""
+    exact = "--exact" in args
+    args = [a for a in args if a != "--exact"]
+    ref = [strip_inserted(r) for r in read_csv_nulls(args[0])]
+    outs = [[strip_inserted(r) for r in read_csv_nulls(p)] for p in args[1:]]
+    from collections import Counter
+    cr = Counter(ref)
+    cu = Counter(r for o in outs for r in o)
+    lost = sum((cr - cu).values())
+    dup = sum((cu - cr).values())
+    per_member = [len(o) for o in outs]
+    if exact:
+        if lost or dup:
+            die("members: %d rows lost, %d duplicated against the single consumer's %d" % (lost, dup, len(ref)))
+        keys = {}
+        for r in ref:
+            keys.setdefault(r[0], []).append(r)
+        for o in outs:
+            mine = {}
+            for r in o:
+                mine.setdefault(r[0], []).append(r)
+            for k, rows in mine.items():
+                if rows != keys.get(k):
+                    die("key %s: rows split over members or out of order" % k)
+        busy = sum(1 for n in per_member if n)
+        if busy < 2:
+            die("only %d member got rows: %s" % (busy, per_member))
+        print("%d rows = the single consumer's, per-key order kept, members wrote %s" % (len(ref), "+".join(map(str, per_member))))
+    else:
+        print("reference %d rows; members wrote %d: %d lost, %d duplicated" % (len(ref), sum(per_member), lost, dup))
+
+
 def main():
     cmds = {"ports": cmd_ports, "port-open": cmd_port_open, "cluster-id": cmd_cluster_id,
             "connector": cmd_connector, "running": cmd_running, "expect": cmd_expect,
-            "compare": cmd_compare, "seed": cmd_seed, "latency": cmd_latency}
+            "compare": cmd_compare, "union": cmd_union, "seed": cmd_seed, "latency": cmd_latency}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         die("usage: see the docstring")
     cmds[sys.argv[1]](sys.argv[2:])
