@@ -87,7 +87,8 @@ uninstall:
 
 # End-to-end: compose files, a Kafka-protocol broker (librdkafka's mock
 # cluster) with kcat and consumer groups, a real PostgreSQL as the OLAP
-# target, and tail -f latency. Needs the packages .ci/run installs.
+# target, and tail -f latency; then the real pipeline (tests/real/run.sh).
+# Needs the packages .ci/run installs.
 RDKAFKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags rdkafka 2>/dev/null)
 RDKAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka 2>/dev/null)
 $(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
@@ -96,6 +97,16 @@ $(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
 
 e2e: $(BUILD)/cdcpivot $(BUILD)/mockbroker
 	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker tests/e2e/run.sh
+	CDCPIVOT=$(BUILD)/cdcpivot tests/real/run.sh
+
+# The real pipeline alone (tests/real/run.sh: PostgreSQL, ZooKeeper or KRaft,
+# Kafka, Connect, Debezium, kcat, cdcpivot, DuckDB, chDB); e2e-deps fetches
+# its jars from Maven Central and its venv from PyPI into build/.
+e2e-real: $(BUILD)/cdcpivot
+	CDCPIVOT=$(BUILD)/cdcpivot tests/real/run.sh $(REAL_STACKS)
+
+e2e-deps:
+	tests/real/run.sh deps
 
 # Throughput against cat, jq and a Python implementation; never part of check.
 bench: $(BUILD)/cdcpivot
@@ -124,4 +135,4 @@ clean:
 	rm -rf build cdcpivot
 
 .PHONY: all unit check asan valgrind clang-O0 man-lint install-test install uninstall golden-update \
-	format clean e2e bench fuzz
+	format clean e2e e2e-real e2e-deps bench fuzz

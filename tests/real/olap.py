@@ -17,6 +17,7 @@ Answers are printed as psql -A -t prints them: "N" or "STOCK|N" ("" if none).
 """
 import json
 import os
+import shlex
 import re
 import sys
 
@@ -55,7 +56,8 @@ def query_text(q, args):
     names = ["user_id"] if q != "q3" else ["date1", "date2"]
     for name, value in zip(names, args):
         sql = sql.replace(":'%s'" % name, "'%s'" % value.replace("'", "''"))
-    if re.search(r":'?\w+'?", re.sub(r"--.*", "", sql).replace("::", "")):
+    bare = re.sub(r"'[^']*'", "''", re.sub(r"--.*", "", sql)).replace("::", "")
+    if re.search(r":['\"]?\w", bare):
         die("%s: a psql variable left: %s" % (q, sql))
     return sql
 
@@ -144,25 +146,26 @@ def cmd_clickhouse(args):
     local = [t for lang, t in blocks if lang == "sh" and t.startswith("clickhouse-local")]
     if len(create) != 1 or len(client) != 1 or len(local) != 1:
         die("LOADING.md's ClickHouse section: expected CREATE TABLE, clickhouse-client, clickhouse-local")
-    settings = re.findall(r"--(\w+)=(\S+)", client[0])
-    if re.findall(r"--(\w+)=(\S+)", local[0]) != settings:
+    # The two commands as the shell splits them (POSIX quoting: inside the
+    # double quotes \' stays \', an escaped quote in ClickHouse's literal).
+    cargv = shlex.split(client[0].replace("\\\n", " "))
+    largv = shlex.split(local[0].replace("\\\n", " "))
+    settings = [a[2:].split("=", 1) for a in cargv if a.startswith("--") and "=" in a]
+    if [a[2:].split("=", 1) for a in largv if a.startswith("--") and "=" in a] != settings:
         die("LOADING.md: clickhouse-client and clickhouse-local are given different settings")
-    into = re.search(r"--query '(INSERT INTO holding_pivot FORMAT \w+)' < holding-pivot.txt", client[0])
-    if not into:
+    into = cargv[cargv.index("--query") + 1]
+    if not re.fullmatch(r"INSERT INTO holding_pivot FORMAT \w+", into) or "< holding-pivot.txt" not in client[0]:
         die("LOADING.md: no clickhouse-client INSERT ... < holding-pivot.txt")
-    m = re.search(r'--query "(.*)"\s*$', local[0], re.S)
-    if not m:
-        die("LOADING.md: no clickhouse-local --query")
-    local_q = m.group(1).replace("\\'", "'")
+    local_q = largv[largv.index("--query") + 1]
     os.chdir(d)
     s = session.Session()
     s.query("CREATE DATABASE IF NOT EXISTS e2e")
     s.query("USE e2e")
     s.query(create[0])
-    sets = ", ".join("%s=%s" % kv for kv in settings)
+    sets = ", ".join("%s=%s" % tuple(kv) for kv in settings)
     # clickhouse-client's "INSERT ... FORMAT CSV < FILE", in process: the
     # same statement with the file as INFILE, the same settings.
-    ins = into.group(1).replace("INSERT INTO holding_pivot",
+    ins = into.replace("INSERT INTO holding_pivot",
                                 "INSERT INTO holding_pivot FROM INFILE '%s'" % os.path.join(d, "holding-pivot.txt"))
     s.query("SET " + sets)
     s.query(ins)

@@ -5,6 +5,7 @@
 # started here on 127.0.0.1 on free ports and stopped at the end.
 #
 #   tests/real/run.sh [STACK...]      STACK: zk (default first), kraft
+#   tests/real/run.sh deps            only fetch the jars (Maven) and the venv (PyPI)
 #
 # Stacks (tests/real/pom.xml has the versions):
 #   zk     Debezium 2.7.3.Final (docker/docker-compose.yml's pin), Kafka and
@@ -41,6 +42,11 @@ REAL_PY=$here/real.py
 TOPIC=bankserver1.bank.holding
 stacks=("$@")
 [ ${#stacks[@]} -gt 0 ] || stacks=(zk kraft)
+deps_only=
+if [ "${stacks[0]}" = deps ]; then # tests/real/run.sh deps: fetch jars and venv, run nothing
+	deps_only=1
+	stacks=(zk kraft)
+fi
 
 exec 3>&1 4>&2 # the terminal, for the cleanup after a failed start
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cdcpivot-real.XXXXXX")
@@ -52,6 +58,7 @@ chmod 755 "$tmp"
 started=$(date +%s)
 passes=0
 failures=0
+known_failures=0
 phase=
 
 stop_all() {
@@ -116,9 +123,17 @@ step() {
 	) >"$tmp/log.$name" 2>&1
 	rc=$?
 	set -e
-	if [ "$rc" -eq 0 ]; then
+	known=$(known_failure "${name#*-}")
+	if [ "$rc" -eq 0 ] && [ -n "$known" ]; then
+		failures=$((failures + 1))
+		printf 'FAIL %s passes, but tests/real/known-failures lists it (%s): remove the line\n' "$name" "$known"
+	elif [ "$rc" -eq 0 ]; then
 		passes=$((passes + 1))
 		printf 'ok   %s (%d s)%s\n' "$name" $(($(date +%s) - t_step)) "$( [ -s "$tmp/note" ] && printf ': %s' "$(cat "$tmp/note")")"
+	elif [ -n "$known" ]; then
+		known_failures=$((known_failures + 1))
+		printf 'KNOWN %s fails (tests/real/known-failures: %s)\n' "$name" "$known"
+		tail -n 12 "$tmp/log.$name" | sed 's/^/    /'
 	else
 		failures=$((failures + 1))
 		printf 'FAIL %s (status %s)\n' "$name" "$rc"
@@ -128,6 +143,11 @@ step() {
 
 has_rows() { # N FILE
 	[ "$(lines "$2")" -ge "$1" ]
+}
+
+# known_failure SCENARIO: its reason in tests/real/known-failures, if listed
+known_failure() {
+	sed -n "s/^$1[[:space:]]*#[[:space:]]*//p" "$here/known-failures"
 }
 
 lines() {
@@ -284,6 +304,8 @@ slot_streaming() { # SLOT
 scenario_names() {
 	for d in "$here"/scenarios/*/; do
 		sc=$(basename "$d")
+		# a file "stacks" limits a scenario to those (options of newer versions)
+		if [ -f "$d/stacks" ] && ! grep -qx "$stack" "$d/stacks"; then continue; fi
 		# REAL_SCENARIOS="a b" runs only those (while working on them)
 		case " ${REAL_SCENARIOS:-$sc} " in *" $sc "*) echo "$sc" ;; esac
 	done
@@ -587,6 +609,11 @@ stop_stack() {
 # In braces: bash reads all of it before it runs any, so editing this file
 # during a run cannot change what the run does.
 {
+if [ -n "$deps_only" ]; then
+	for stack in "${stacks[@]}"; do start "deps-$stack" resolve "$stack"; done
+	start deps-venv olap_venv
+	exit 0
+fi
 echo "cdcpivot: the real pipeline ($CDCPIVOT)"
 start tools tools
 [ -n "${REAL_CAPTURE:-}" ] || step fixtures fixtures
@@ -614,6 +641,7 @@ done
 [ -z "${REAL_CAPTURE:-}" ] || step fixtures fixtures
 
 echo "real: $(($(date +%s) - started)) s"
+[ "$known_failures" -eq 0 ] || echo "real: $known_failures known failures (tests/real/known-failures)"
 printf 'real: %d passed, %d failed\n' "$passes" "$failures"
 [ "$failures" -eq 0 ]
 exit
