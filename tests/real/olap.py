@@ -109,18 +109,7 @@ def commands():
 
 
 def cmd_commands(_):
-    blocks = section("PostgreSQL")
-    cmds = []
-    for lang, text in blocks:
-        for line in text.splitlines():
-            if line.startswith("psql "):
-                cmds.append(line)
-    load = [c for c in cmds if "load-postgres.sql" in c]
-    q = [c for c in cmds if "examples/queries/" in c]
-    if not load or len(q) != 3:
-        die("LOADING.md: expected a load command and 3 query commands, got %r" % cmds)
-    print(load[0])
-    for c in q:
+    for c in commands():
         print(c)
 
 

@@ -112,6 +112,21 @@ def cmd_running(args):
 
 # ---------------------------------------------------------------- test_decoding
 
+def quoted(text, i, q):
+    """The literal quoted with q at text[i], a doubled q standing for one:
+    (value, index after the closing quote)."""
+    j = i + 1
+    buf = []
+    while True:
+        k = text.index(q, j)
+        buf.append(text[j:k])
+        if text.startswith(q + q, k):
+            buf.append(q)
+            j = k + 2
+        else:
+            return "".join(buf), k + 1
+
+
 TOKEN = re.compile(r'("(?:[^"]|"")+"|[^\[\s]+)\[(.+?)\]:')
 
 
@@ -135,18 +150,7 @@ def parse_tuple(text):
             name = name[1:-1].replace('""', '"')
         i = m.end()
         if text.startswith("'", i):
-            j = i + 1
-            buf = []
-            while True:
-                k = text.index("'", j)
-                buf.append(text[j:k])
-                if text.startswith("''", k):
-                    buf.append("'")
-                    j = k + 2
-                else:
-                    i = k + 1
-                    break
-            val = "".join(buf)
+            val, i = quoted(text, i, "'")
         else:
             k = text.find(" ", i)
             if k < 0:
@@ -297,18 +301,8 @@ def read_csv_nulls(path):
         rec = []
         while True:
             if i < n and data[i] == '"':
-                j = i + 1
-                buf = []
-                while True:
-                    k = data.index('"', j)
-                    buf.append(data[j:k])
-                    if data.startswith('""', k):
-                        buf.append('"')
-                        j = k + 2
-                    else:
-                        i = k + 1
-                        break
-                rec.append("".join(buf))
+                val, i = quoted(data, i, '"')
+                rec.append(val)
             else:
                 j = i
                 while i < n and data[i] not in ",\n":
