@@ -113,7 +113,8 @@ uninstall:
 
 # End-to-end: compose files, a Kafka-protocol broker (librdkafka's mock
 # cluster) with kcat and consumer groups, a real PostgreSQL as the OLAP
-# target, and tail -f latency. Needs the packages .ci/run installs.
+# target, and tail -f latency; then the real pipeline (tests/real/run.sh).
+# Needs the packages .ci/run installs.
 RDKAFKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags rdkafka 2>/dev/null)
 RDKAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka 2>/dev/null)
 $(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
@@ -122,6 +123,16 @@ $(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
 
 e2e: $(BUILD)/cdcpivot $(BUILD)/mockbroker
 	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker tests/e2e/run.sh
+	CDCPIVOT=$(BUILD)/cdcpivot tests/real/run.sh
+
+# The real pipeline alone (tests/real/run.sh: PostgreSQL, ZooKeeper or KRaft,
+# Kafka, Connect, Debezium, kcat, cdcpivot, DuckDB, chDB); e2e-deps fetches
+# its jars from Maven Central and its venv from PyPI into build/.
+e2e-real: $(BUILD)/cdcpivot
+	CDCPIVOT=$(BUILD)/cdcpivot tests/real/run.sh $(REAL_STACKS)
+
+e2e-deps:
+	tests/real/run.sh deps
 
 # Throughput against cat, jq and a Python implementation, and with --state
 # on STATE_KEYS distinct keys beside the stateless run; never part of check.
@@ -171,4 +182,4 @@ clean:
 	rm -rf build cdcpivot
 
 .PHONY: all unit test docs-test check asan valgrind clang-O0 man-lint install-test install uninstall \
-	golden-update format clean e2e bench bench-state fuzz mutate
+	golden-update format clean e2e e2e-real e2e-deps bench bench-state fuzz mutate

@@ -1,0 +1,3 @@
+CREATE SCHEMA s9;
+CREATE TABLE s9.item (id int PRIMARY KEY, name text, qty int);
+ALTER TABLE s9.item REPLICA IDENTITY FULL;

@@ -1,0 +1,3 @@
+INSERT INTO s_infinity.t VALUES (1, 'infinity', 'infinity'), (2, '-infinity', '-infinity'),
+    (3, '2020-09-16 13:53:20.123456', '2020-09-16 13:53:20.123456+00');
+UPDATE s_infinity.t SET ts = '-infinity' WHERE id = 1;

@@ -1,0 +1,7 @@
+BEGIN;
+INSERT INTO s8.a VALUES (1, 'a1');
+INSERT INTO s8.b VALUES (1, 'b1', 1);
+COMMIT;
+UPDATE s8.b SET w = 2 WHERE id = 1;
+UPDATE s8.a SET v = 'a2' WHERE id = 1;
+DELETE FROM s8.b WHERE id = 1;
