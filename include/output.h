@@ -50,7 +50,7 @@ void output_free(struct output *o);
  * is non-zero, a flush waits at most OUTPUT_STOP_WAIT_MS for the reader
  * and leaves the events it could not write unwritten (counted by
  * output_rows_pending()). */
-enum { OUTPUT_STOP_WAIT_MS = 50 };
+enum { OUTPUT_STOP_WAIT_MS = 30 };
 void output_signals(struct output *o, const sigset_t *wait_mask, const volatile sig_atomic_t *stop);
 
 /* Marks everything appended so far as one whole event holding rows rows;

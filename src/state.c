@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "hash.h"
 
 enum { FORMAT_VERSION = 1 };
 
@@ -208,13 +209,8 @@ state_close(struct state *s, unsigned long long written, char *err, size_t errle
 static uint64_t
 hash_of(const char *table, const void *key, size_t klen)
 {
-	uint64_t h = 14695981039346656037ull;
-	for (const unsigned char *p = (const unsigned char *)table; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (size_t i = 0; i < klen; i++)
-		h = (h ^ ((const unsigned char *)key)[i]) * 1099511628211ull;
-	return h;
+	uint64_t h = hash_fnv1a(HASH_FNV1A_INIT, table, strlen(table) + 1); /* NUL: a separator */
+	return hash_fnv1a(h, key, klen);
 }
 
 static int

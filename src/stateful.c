@@ -221,7 +221,9 @@ event_pos(const struct envelope *env, struct state_pos *pos)
 	}
 }
 
-/* Whether the image holds nothing but the key's columns (and nulls). */
+/* Whether the image holds nothing but the key's columns (and nulls). The
+ * envelope says so itself for images it made from a record key (MongoDB
+ * deletes: env->key_only). */
 static int
 key_only(const struct stateful *sf, const struct envelope *env, const cJSON *image)
 {
@@ -435,7 +437,7 @@ fill(struct stateful *sf, struct image *out, const cJSON *src, const struct keep
 static int
 lacks_before(const struct stateful *sf, const struct envelope *env)
 {
-	return (env->op == 'u' || env->op == 'd') && key_only(sf, env, env->before);
+	return (env->op == 'u' || env->op == 'd') && (env->key_only || key_only(sf, env, env->before));
 }
 
 /* Completes before and after from the stored image. */
