@@ -38,6 +38,9 @@ struct output {
 	const volatile sig_atomic_t *stop;
 	long long stop_seen_ms;          /* CLOCK_MONOTONIC ms when *stop was
 	                                    first seen by a wait, or 0 */
+	unsigned long long commits;      /* output_commit() calls so far */
+	unsigned long long commits_written; /* of those, how many have every
+	                                    row on fd (see output_commits_written) */
 };
 
 void output_init(struct output *o, int fd, size_t flush_at);
@@ -55,6 +58,14 @@ void output_signals(struct output *o, const sigset_t *wait_mask, const volatile 
  * flushes if enough is pending. Returns 0, or -1 after a write error
  * (errno in o->error). */
 int output_commit(struct output *o, size_t rows);
+
+/* How many output_commit() calls so far have all their rows on the
+ * descriptor (and, with o->sync, on disk): commits numbered 1..N, counted
+ * in order, are done. A commit that added no rows is done as soon as every
+ * commit before it is. A caller that numbers its inputs by o->commits
+ * after their commit learns here when each one is safe to acknowledge (a
+ * Kafka offset to store). It does not advance after a write error. */
+unsigned long long output_commits_written(const struct output *o);
 
 /* Drops what was appended since the last commit. */
 void output_rollback(struct output *o);

@@ -15,7 +15,9 @@ const char options_synopsis[] =
     "                [--id list] [--max-line-bytes n] [--meta list] [--output file]\n"
     "                [--sql-table name] [--stats] [--strict] [--table pattern]\n"
     "                [--unavailable-value text] [--unchanged] [--upsert]\n"
-    "                [--with-table] [file ...]\n";
+    "                [--with-table] [file ...]\n"
+    "       cdcpivot --brokers host:port[,...] --topic name [--topic name ...]\n"
+    "                [--group id] [--exit-at-end] [-X key=value ...] [option ...]\n";
 
 const char *const options_meta_names[] = {"lsn", "txid", "ts", "topic", "partition", "offset", NULL};
 
@@ -55,6 +57,19 @@ const char options_help[] =
     "  --dead-letter FILE     append every rejected line to FILE\n"
     "  --max-line-bytes N     reject longer lines unread (default: 67108864)\n"
     "  -u, --unbuffered       flush after every event\n"
+    "\n"
+    "Reading Kafka itself (instead of files or stdin):\n"
+    "  --brokers LIST         bootstrap servers, host:port[,...]\n"
+    "  --topic NAME           topic to read (repeatable)\n"
+    "  --group ID             join consumer group ID; an offset is committed only\n"
+    "                         after every row of its record is written (with\n"
+    "                         --fsync, on disk). Without --group: every partition\n"
+    "                         from the beginning, nothing committed\n"
+    "  --exit-at-end          stop once every assigned partition is read to its end\n"
+    "  -X KEY=VALUE           a librdkafka property (repeatable)\n"
+    "  With --output FILE, FILE.offsets records the position of every partition\n"
+    "  in FILE: a restart resumes there, each row exactly once in FILE.\n"
+    "\n"
     "  --stats                also print the summary when input pauses (at most 1/s)\n"
     "  -q, --quiet            no summary line at exit\n"
     "  -h, --help             this text\n"
@@ -85,17 +100,24 @@ enum {
 	OPT_STATS,
 	OPT_STRICT,
 	OPT_UNAVAILABLE,
-	OPT_UNCHANGED
+	OPT_UNCHANGED,
+	OPT_BROKERS,
+	OPT_GROUP,
+	OPT_TOPIC,
+	OPT_EXIT_AT_END
 };
 
 static const struct option longopts[] = {
+	{"brokers", required_argument, NULL, OPT_BROKERS},
 	{"bytes", required_argument, NULL, OPT_BYTES},
 	{"ddl", no_argument, NULL, OPT_DDL},
 	{"dead-letter", required_argument, NULL, OPT_DEAD_LETTER},
 	{"dedup", required_argument, NULL, OPT_DEDUP},
+	{"exit-at-end", no_argument, NULL, OPT_EXIT_AT_END},
 	{"fields", required_argument, NULL, OPT_FIELDS},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"fsync", no_argument, NULL, OPT_FSYNC},
+	{"group", required_argument, NULL, OPT_GROUP},
 	{"header", no_argument, NULL, OPT_HEADER},
 	{"help", no_argument, NULL, 'h'},
 	{"id", required_argument, NULL, OPT_ID},
@@ -107,6 +129,7 @@ static const struct option longopts[] = {
 	{"stats", no_argument, NULL, OPT_STATS},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"table", required_argument, NULL, OPT_TABLE},
+	{"topic", required_argument, NULL, OPT_TOPIC},
 	{"unavailable-value", required_argument, NULL, OPT_UNAVAILABLE},
 	{"unbuffered", no_argument, NULL, 'u'},
 	{"unchanged", no_argument, NULL, OPT_UNCHANGED},
@@ -186,6 +209,46 @@ parse_size(const char *s, size_t *out)
 
 static int check_combinations(const struct options *o, char *err, size_t errlen);
 
+/* The Kafka input's options (struct kafka_options). Returns 1 when c was
+ * one of them, 0 when not, -1 on a usage error. */
+static int
+parse_kafka_option(struct kafka_options *k, int c, const char *arg, char *err, size_t errlen)
+{
+	switch (c) {
+	case OPT_BROKERS:
+		if (arg[0] == '\0') {
+			snprintf(err, errlen, "--brokers: empty list");
+			return -1;
+		}
+		k->brokers = arg;
+		return 1;
+	case OPT_GROUP:
+		if (arg[0] == '\0') {
+			snprintf(err, errlen, "--group: empty group id");
+			return -1;
+		}
+		k->group = arg;
+		return 1;
+	case OPT_TOPIC:
+		return namelist_parse(&k->topics, arg, "--topic", "topic", err, errlen) < 0 ? -1 : 1;
+	case OPT_EXIT_AT_END:
+		k->exit_at_end = 1;
+		return 1;
+	case 'X': {
+		const char *eq = strchr(arg, '=');
+		if (eq == NULL || eq == arg) {
+			snprintf(err, errlen, "-X: not key=value: '%s'", arg);
+			return -1;
+		}
+		k->props = xrealloc(k->props, (k->nprops + 1) * sizeof *k->props);
+		k->props[k->nprops++] = arg;
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
 enum options_action
 options_parse(int argc, char **argv, const char *source_date_epoch, struct options *o,
     char *err, size_t errlen)
@@ -214,7 +277,12 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 	optind = 0; /* glibc: full reinitialisation, so tests can parse twice */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "hquV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hquVX:", longopts, NULL)) != -1) {
+		int kafka = parse_kafka_option(&o->kafka, c, optarg, err, errlen);
+		if (kafka < 0)
+			return OPTIONS_USAGE_ERROR;
+		if (kafka > 0)
+			continue;
 		switch (c) {
 		case OPT_BYTES:
 			if (strcmp(optarg, "hex") == 0 || strcmp(optarg, "base64") == 0) {
@@ -351,10 +419,10 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 			return OPTIONS_USAGE_ERROR;
 		}
 	}
-	if (check_combinations(o, err, errlen) < 0)
-		return OPTIONS_USAGE_ERROR;
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
+	if (check_combinations(o, err, errlen) < 0)
+		return OPTIONS_USAGE_ERROR;
 	return OPTIONS_RUN;
 }
 
@@ -404,14 +472,38 @@ check_upsert(const struct options *o, char *err, size_t errlen)
 	    (in_list(&o->meta, "topic") && in_list(&o->meta, "partition") && in_list(&o->meta, "offset")))
 		return 0;
 	snprintf(err, errlen,
-	    "--upsert needs the position of each change in --meta: lsn (PostgreSQL), or topic,partition,offset (kcat -J)");
+	    "--upsert needs the position of each change in --meta: lsn (PostgreSQL), or topic,partition,offset (--brokers, kcat -J)");
 	return -1;
+}
+
+/* --brokers and --topic go together; the other Kafka options need them,
+ * and files cannot be read at the same time. */
+static int
+check_kafka(const struct options *o, char *err, size_t errlen)
+{
+	const struct kafka_options *k = &o->kafka;
+	const char *lone = k->group ? "--group" : k->exit_at_end ? "--exit-at-end" : k->nprops ? "-X" : NULL;
+	if (k->brokers == NULL && (k->topics.n > 0 || lone != NULL)) {
+		snprintf(err, errlen, "%s needs --brokers", k->topics.n > 0 ? "--topic" : lone);
+		return -1;
+	}
+	if (k->brokers != NULL && k->topics.n == 0) {
+		snprintf(err, errlen, "--brokers needs --topic");
+		return -1;
+	}
+	if (k->brokers != NULL && o->nfiles > 0) {
+		snprintf(err, errlen, "--brokers reads Kafka: no file operands ('%s')", o->files[0]);
+		return -1;
+	}
+	return 0;
 }
 
 /* Rules between options, checked once every option is known. */
 static int
 check_combinations(const struct options *o, char *err, size_t errlen)
 {
+	if (check_kafka(o, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < o->fields.n; i++) {
 		for (size_t j = 0; j < o->ids.n; j++) {
 			if (strcmp(o->fields.names[i], o->ids.names[j]) == 0) {
@@ -449,4 +541,8 @@ options_free(struct options *o)
 	namelist_free(&o->fields);
 	namelist_free(&o->tables);
 	namelist_free(&o->meta);
+	namelist_free(&o->kafka.topics);
+	free(o->kafka.props);
+	o->kafka.props = NULL;
+	o->kafka.nprops = 0;
 }

@@ -14,6 +14,7 @@
 struct output_event {
 	size_t end;  /* offset in data just after the event's rows */
 	size_t rows;
+	unsigned long long commit; /* its number among output_commit() calls */
 };
 
 void
@@ -168,7 +169,8 @@ consume(struct output *o, size_t done)
 	while (k < o->nevents && o->events[k].end <= done)
 		o->rows_written += o->events[k++].rows;
 	for (size_t i = k; i < o->nevents; i++)
-		o->events[i - k] = (struct output_event){o->events[i].end - done, o->events[i].rows};
+		o->events[i - k] = (struct output_event){o->events[i].end - done, o->events[i].rows,
+		    o->events[i].commit};
 	o->nevents -= k;
 	memmove(o->data.p, o->data.p + done, o->data.len - done);
 	o->data.len -= done;
@@ -204,23 +206,34 @@ output_flush(struct output *o)
 		o->error = errno;
 	if (done > 0)
 		consume(o, done);
+	if (!o->error)
+		o->commits_written = o->nevents > 0 ? o->events[0].commit - 1 : o->commits;
 	return o->error ? -1 : 0;
 }
 
 int
 output_commit(struct output *o, size_t rows)
 {
+	o->commits++;
 	if (o->data.len > o->committed) {
 		if (o->nevents == o->capevents) {
 			o->capevents = o->capevents ? o->capevents * 2 : 64;
 			o->events = xrealloc(o->events, o->capevents * sizeof *o->events);
 		}
-		o->events[o->nevents++] = (struct output_event){o->data.len, rows};
+		o->events[o->nevents++] = (struct output_event){o->data.len, rows, o->commits};
 		o->committed = o->data.len;
+	} else if (o->nevents == 0 && !o->error) {
+		o->commits_written = o->commits; /* nothing of it, nothing before it, pending */
 	}
 	if (o->committed >= o->flush_at && o->committed > 0)
 		return output_flush(o);
 	return o->error ? -1 : 0;
+}
+
+unsigned long long
+output_commits_written(const struct output *o)
+{
+	return o->commits_written;
 }
 
 void
