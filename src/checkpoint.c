@@ -73,6 +73,15 @@ checkpoint_set(struct checkpoint *cp, const char *topic, int32_t partition, int6
 	cp->last = cp->n++;
 }
 
+void
+checkpoint_copy(struct checkpoint *dst, const struct checkpoint *src)
+{
+	clear(dst);
+	for (size_t i = 0; i < src->n; i++)
+		checkpoint_set(dst, src->e[i].topic, src->e[i].partition, src->e[i].next);
+	dst->size = src->size;
+}
+
 /* One "TOPIC<TAB>PARTITION<TAB>NEXT" line, without its "\n". */
 static int
 parse_entry(struct checkpoint *cp, char *line)
@@ -96,14 +105,38 @@ parse_entry(struct checkpoint *cp, char *line)
 	return 0;
 }
 
+int
+checkpoint_equal(struct checkpoint *a, struct checkpoint *b)
+{
+	if (a->size != b->size || a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (checkpoint_get(b, a->e[i].topic, a->e[i].partition) != a->e[i].next)
+			return 0;
+	return 1;
+}
+
 static int
-parse(struct checkpoint *cp, FILE *f, char *why, size_t whylen)
+parse_size_line(const char *line, const char *word, long long *size)
+{
+	size_t n = strlen(word);
+	char *end;
+	if (strncmp(line, word, n) != 0 || line[n] != ' ')
+		return -1;
+	errno = 0;
+	*size = strtoll(line + n + 1, &end, 10);
+	return errno || end == line + n + 1 || *end != '\0' || *size < 0 ? -1 : 0;
+}
+
+static int
+parse(struct checkpoint *cp, struct checkpoint *second, FILE *f, char *why, size_t whylen)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned long no = 0;
 	int rc = 0;
+	struct checkpoint *into = cp;
 	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
 		no++;
 		if (n == 0 || line[n - 1] != '\n') {
@@ -111,14 +144,14 @@ parse(struct checkpoint *cp, FILE *f, char *why, size_t whylen)
 			break;
 		}
 		line[n - 1] = '\0';
-		char *end;
 		if (no == 1)
 			rc = strcmp(line, magic) == 0 ? 0 : -1;
 		else if (no == 2)
-			rc = strncmp(line, "size ", 5) == 0 && (cp->size = strtoll(line + 5, &end, 10)) >= 0 &&
-			        end != line + 5 && *end == '\0' ? 0 : -1;
+			rc = parse_size_line(line, "size", &cp->size);
+		else if (into == cp && strncmp(line, "confirmed ", 10) == 0)
+			rc = parse_size_line(line, "confirmed", &second->size), into = second;
 		else
-			rc = parse_entry(cp, line);
+			rc = parse_entry(into, line);
 	}
 	free(line);
 	if (rc == 0 && ferror(f))
@@ -133,22 +166,38 @@ parse(struct checkpoint *cp, FILE *f, char *why, size_t whylen)
 }
 
 int
-checkpoint_load(struct checkpoint *cp, const char *path, char *why, size_t whylen)
+checkpoint_load2(struct checkpoint *cp, struct checkpoint *confirmed, const char *path, char *why,
+    size_t whylen)
 {
 	clear(cp);
+	clear(confirmed);
 	snprintf(why, whylen, "cannot be read");
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
-	int rc = parse(cp, f, why, whylen);
+	confirmed->size = -1;
+	int rc = parse(cp, confirmed, f, why, whylen);
 	int saved = errno;
 	fclose(f);
 	if (rc < 0) {
 		clear(cp);
+		clear(confirmed);
 		errno = saved;
 		return -1;
 	}
+	if (confirmed->size < 0)
+		checkpoint_copy(confirmed, cp);
 	return 1;
+}
+
+int
+checkpoint_load(struct checkpoint *cp, const char *path, char *why, size_t whylen)
+{
+	struct checkpoint second;
+	checkpoint_init(&second);
+	int rc = checkpoint_load2(cp, &second, path, why, whylen);
+	checkpoint_free(&second);
+	return rc;
 }
 
 static int
@@ -181,8 +230,33 @@ sync_dir(const char *path)
 	return rc;
 }
 
+static void
+put_entries(struct buf *b, const struct checkpoint *cp)
+{
+	char tmp[64];
+	for (size_t i = 0; i < cp->n; i++) {
+		buf_append(b, cp->e[i].topic, strlen(cp->e[i].topic));
+		int k = snprintf(tmp, sizeof tmp, "\t%" PRId32 "\t%" PRId64 "\n", cp->e[i].partition, cp->e[i].next);
+		buf_append(b, tmp, (size_t)k);
+	}
+}
+
+static int save(const struct checkpoint *cp, const struct checkpoint *second, const char *path, int sync);
+
 int
 checkpoint_save(const struct checkpoint *cp, const char *path, int sync)
+{
+	return save(cp, NULL, path, sync);
+}
+
+int
+checkpoint_save2(struct checkpoint *cp, struct checkpoint *confirmed, const char *path, int sync)
+{
+	return save(cp, checkpoint_equal(cp, confirmed) ? NULL : confirmed, path, sync);
+}
+
+static int
+save(const struct checkpoint *cp, const struct checkpoint *second, const char *path, int sync)
 {
 	struct buf b;
 	buf_init(&b);
@@ -190,10 +264,11 @@ checkpoint_save(const struct checkpoint *cp, const char *path, int sync)
 	buf_append(&b, magic, strlen(magic));
 	int k = snprintf(tmp, sizeof tmp, "\nsize %lld\n", cp->size);
 	buf_append(&b, tmp, (size_t)k);
-	for (size_t i = 0; i < cp->n; i++) {
-		buf_append(&b, cp->e[i].topic, strlen(cp->e[i].topic));
-		k = snprintf(tmp, sizeof tmp, "\t%" PRId32 "\t%" PRId64 "\n", cp->e[i].partition, cp->e[i].next);
+	put_entries(&b, cp);
+	if (second != NULL) {
+		k = snprintf(tmp, sizeof tmp, "confirmed %lld\n", second->size);
 		buf_append(&b, tmp, (size_t)k);
+		put_entries(&b, second);
 	}
 	size_t plen = strlen(path);
 	char *tpath = xmalloc(plen + 5);

@@ -42,6 +42,13 @@ struct kafkainput {
 	rd_kafka_topic_partition_list_t *assigned; /* offset: last stored */
 	char **topics;               /* interned topic names */
 	size_t ntopics;
+	int unconfirmed;             /* the group refused the checkpoint's
+	                                offsets: committed again at each poll */
+	int ambiguous;               /* a commit since the last confirmed one
+	                                failed in a way that does not say
+	                                whether the group took it */
+	struct checkpoint confirmed; /* done, as of the last commit taken */
+	struct checkpoint starts;    /* where each assigned partition started */
 	int fatal;                   /* a fatal consumer or checkpoint error */
 	int failed;                  /* a checkpoint or commit failed */
 };
@@ -102,28 +109,72 @@ take_written(struct kafkainput *k)
 		k->qhead = k->qlen = 0;
 }
 
+/* The done positions of the assigned partitions; all of them, or only
+ * those that moved since they were last stored. */
+static rd_kafka_topic_partition_list_t *
+done_positions(struct kafkainput *k, int all)
+{
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(k->assigned->cnt + 1);
+	for (int i = 0; i < k->assigned->cnt; i++) {
+		rd_kafka_topic_partition_t *a = &k->assigned->elems[i];
+		int64_t next = checkpoint_get(&k->done, a->topic, a->partition);
+		if (next >= 0 && (all || next > a->offset)) {
+			rd_kafka_topic_partition_list_add(l, a->topic, a->partition)->offset = next;
+			a->offset = next;
+		}
+	}
+	return l;
+}
+
+/* With a checkpoint, in a group: the offsets of the checkpoint are
+ * committed at once and synchronously, so that a partition that moves to
+ * another member starts where this member's file ends. A commit the group
+ * refuses (it may during a rebalance, and cannot while the coordinator is
+ * away) is tried again at every poll until one is taken. */
+static void
+confirm(struct kafkainput *k, rd_kafka_topic_partition_list_t *l)
+{
+	rd_kafka_resp_err_t err = l->cnt > 0 ? rd_kafka_commit(k->rk, l, 0) : 0;
+	if (err == RD_KAFKA_RESP_ERR__NO_OFFSET)
+		err = 0;
+	if (err && !k->unconfirmed)
+		diag_error(k->diag, "kafka: warning: commit refused (%s): trying again", rd_kafka_err2str(err));
+	k->unconfirmed = err != 0;
+	if (!err) {
+		checkpoint_copy(&k->confirmed, &k->done);
+		k->ambiguous = 0;
+	} else if (err != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS &&
+	    err != RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION && err != RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID &&
+	    err != RD_KAFKA_RESP_ERR__WAIT_COORD && err != RD_KAFKA_RESP_ERR__STATE) {
+		k->ambiguous = 1; /* a timeout, say: the group may have it */
+	}
+}
+
 /* Stores the done position of every assigned partition that moved. */
 static void
 store_offsets(struct kafkainput *k)
 {
 	if (k->cfg.kafka->group == NULL || k->assigned == NULL)
 		return;
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(k->assigned->cnt + 1);
-	for (int i = 0; i < k->assigned->cnt; i++) {
-		rd_kafka_topic_partition_t *a = &k->assigned->elems[i];
-		int64_t next = checkpoint_get(&k->done, a->topic, a->partition);
-		if (next >= 0 && next > a->offset) {
-			rd_kafka_topic_partition_list_add(l, a->topic, a->partition)->offset = next;
-			a->offset = next;
-		}
-	}
+	rd_kafka_topic_partition_list_t *l = done_positions(k, 0);
 	if (l->cnt > 0) {
 		rd_kafka_resp_err_t err = rd_kafka_offsets_store(k->rk, l);
 		if (err && err != RD_KAFKA_RESP_ERR__STATE)
 			diag_error(k->diag, "kafka: storing offsets: %s", rd_kafka_err2str(err));
 		if (is_eos(k))
-			rd_kafka_commit(k->rk, l, 1); /* narrows the window of a kill, see README */
+			confirm(k, l);
 	}
+	rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* Tries again to commit what the checkpoint holds. */
+static void
+reconfirm(struct kafkainput *k)
+{
+	if (!k->unconfirmed || k->assigned == NULL)
+		return;
+	rd_kafka_topic_partition_list_t *l = done_positions(k, 1);
+	confirm(k, l);
 	rd_kafka_topic_partition_list_destroy(l);
 }
 
@@ -153,7 +204,10 @@ save_checkpoint(struct kafkainput *k, int force)
 	if (st.st_size == k->done.size && !force)
 		return 0; /* only skipped records moved: saved with the next rows */
 	k->done.size = st.st_size;
-	if (checkpoint_save(&k->done, k->cfg.checkpoint, k->cfg.sync) < 0) {
+	int rc = k->cfg.kafka->group != NULL ?
+	    checkpoint_save2(&k->done, &k->confirmed, k->cfg.checkpoint, k->cfg.sync) :
+	    checkpoint_save(&k->done, k->cfg.checkpoint, k->cfg.sync);
+	if (rc < 0) {
 		diag_error(k->diag, "%s: %s", k->cfg.checkpoint, strerror(errno));
 		k->failed = k->fatal = 1; /* rows would be doubled after a restart */
 		return 0;
@@ -245,6 +299,10 @@ assign(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int coopera
 {
 	choose_starts(k, parts);
 	remember_assigned(k, parts);
+	for (int i = 0; i < parts->cnt; i++)
+		if (parts->elems[i].offset >= 0)
+			checkpoint_set(&k->starts, parts->elems[i].topic, parts->elems[i].partition,
+			    parts->elems[i].offset);
 	for (int i = 0; i < parts->cnt; i++) {
 		const rd_kafka_topic_partition_t *p = &parts->elems[i];
 		if (p->offset >= 0)
@@ -268,6 +326,62 @@ assign(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int coopera
 		rd_kafka_error_destroy(e);
 }
 
+/* Partitions leave while the group does not have the offsets of the last
+ * rows written (it refused the commit, as it may during a rebalance, or
+ * the assignment was lost): their next owner starts at the last offsets
+ * it took, so this file goes back to the checkpoint of that commit, and
+ * the partitions that stay are read again from there. Without it, the
+ * rows in between would be in two members' files. */
+static void
+roll_back(struct kafkainput *k, const rd_kafka_topic_partition_list_t *leaving)
+{
+	if (!is_eos(k) || k->cfg.kafka->group == NULL || (!k->unconfirmed && !rd_kafka_assignment_lost(k->rk)))
+		return;
+	if (k->ambiguous || k->out->error || k->out->committed > 0) {
+		diag_error(k->diag, "kafka: warning: partitions leave with offsets the group may not have: rows after offset positions of %s may be doubled in another member's file",
+		    k->cfg.checkpoint);
+		return;
+	}
+	if (k->confirmed.size >= k->done.size)
+		return; /* nothing written past the last commit taken */
+	long long cut = k->done.size - k->confirmed.size;
+	if (ftruncate(k->out->fd, (off_t)k->confirmed.size) < 0 ||
+	    checkpoint_save(&k->confirmed, k->cfg.checkpoint, k->cfg.sync) < 0) {
+		diag_error(k->diag, "%s: %s", k->cfg.checkpoint, strerror(errno));
+		k->failed = k->fatal = 1;
+		return;
+	}
+	checkpoint_copy(&k->done, &k->confirmed);
+	k->qhead = k->qlen = 0; /* all written (drained), now cut off */
+	k->dirty = 0;
+	rd_kafka_topic_partition_list_t *again = rd_kafka_topic_partition_list_new(k->assigned->cnt + 1);
+	for (int i = 0; i < k->assigned->cnt; i++) {
+		rd_kafka_topic_partition_t *a = &k->assigned->elems[i];
+		if (rd_kafka_topic_partition_list_find(leaving, a->topic, a->partition) != NULL)
+			continue;
+		int64_t at = checkpoint_get(&k->done, a->topic, a->partition);
+		if (at < 0)
+			at = checkpoint_get(&k->starts, a->topic, a->partition);
+		if (at < 0)
+			at = RD_KAFKA_OFFSET_BEGINNING; /* nothing committed when it came */
+		a->offset = at;
+		rd_kafka_topic_partition_list_add(again, a->topic, a->partition)->offset = at;
+	}
+	if (again->cnt > 0) {
+		rd_kafka_offsets_store(k->rk, again);
+		rd_kafka_error_t *e = rd_kafka_seek_partitions(k->rk, again, COMMITTED_MS);
+		if (e != NULL) {
+			diag_error(k->diag, "kafka: seek: %s", rd_kafka_error_string(e));
+			rd_kafka_error_destroy(e);
+			k->fatal = 1;
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(again);
+	diag_error(k->diag,
+	    "%s: removed %lld bytes written after the last offsets the group took (their records are read again by whoever holds them)",
+	    k->cfg.checkpoint, cut);
+}
+
 /* Revoked: everything read from them is written, acknowledged and
  * committed before they go. Lost (the group went on without us): nothing
  * may be committed any more. */
@@ -277,10 +391,20 @@ revoke(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int coopera
 	int lost = rd_kafka_assignment_lost(k->rk);
 	if (!lost) {
 		drain(k);
-		rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, NULL, 0);
-		if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-			diag_error(k->diag, "kafka: warning: commit before revoke: %s", rd_kafka_err2str(err));
+		reconfirm(k);
+		if (!is_eos(k)) {
+			rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, NULL, 0);
+			if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+				diag_error(k->diag, "kafka: warning: commit before revoke: %s", rd_kafka_err2str(err));
+		}
+	} else if (is_eos(k)) {
+		output_flush(k->out);
+		take_written(k);
+		save_checkpoint(k, 1);
 	}
+	roll_back(k, parts);
+	if (cooperative)
+		k->unconfirmed = 0; /* the partitions that stay are committed anew */
 	for (int i = 0; i < parts->cnt; i++)
 		diag_error(k->diag, "kafka: %s %s[%" PRId32 "]", lost ? "lost" : "revoked", parts->elems[i].topic,
 		    parts->elems[i].partition);
@@ -334,6 +458,10 @@ make_conf(struct kafkainput *k)
 		rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
 		bad = bad || set(conf, "group.id", ko->group, k->diag) ||
 		    set(conf, "partition.assignment.strategy", "cooperative-sticky", k->diag);
+		/* With a checkpoint, every commit is made by confirm(): one taken
+		 * by the timer could be of offsets beyond a roll_back(). */
+		if (is_eos(k))
+			bad = bad || set(conf, "enable.auto.commit", "false", k->diag);
 	} else {
 		/* librdkafka's assign() wants a group id even for a consumer that
 		 * never joins a group; nothing is committed under it. */
@@ -396,6 +524,41 @@ subscribe(struct kafkainput *k)
 	return err ? -1 : 0;
 }
 
+/* Whether the group's committed offsets are exactly the positions of cp. */
+static int
+group_has(struct kafkainput *k, struct checkpoint *cp, const rd_kafka_topic_partition_list_t *c)
+{
+	for (int i = 0; i < c->cnt; i++) {
+		int64_t want = checkpoint_get(cp, c->elems[i].topic, c->elems[i].partition);
+		if (c->elems[i].err || c->elems[i].offset != (want < 0 ? RD_KAFKA_OFFSET_INVALID : want))
+			return 0;
+	}
+	(void)k;
+	return 1;
+}
+
+/* A member killed between writing a checkpoint and the group taking its
+ * offsets: if the group has the older positions, the rows in between are
+ * cut off (their next owner, maybe another member, starts there). */
+static void
+reconcile(struct kafkainput *k)
+{
+	if (k->cfg.kafka->group == NULL || checkpoint_equal(&k->done, &k->confirmed))
+		return;
+	rd_kafka_topic_partition_list_t *c = rd_kafka_topic_partition_list_new((int)k->done.n + 1);
+	for (size_t i = 0; i < k->done.n; i++)
+		rd_kafka_topic_partition_list_add(c, k->done.e[i].topic, k->done.e[i].partition);
+	rd_kafka_resp_err_t err = rd_kafka_committed(k->rk, c, COMMITTED_MS);
+	if (!err && group_has(k, &k->confirmed, c)) {
+		checkpoint_copy(&k->done, &k->confirmed);
+	} else if (err || !group_has(k, &k->done, c)) {
+		diag_error(k->diag,
+		    "%s: warning: the group's committed offsets are neither this file's last ones nor the ones before (%s): keeping the file",
+		    k->cfg.checkpoint, err ? rd_kafka_err2str(err) : "another member went on");
+	}
+	rd_kafka_topic_partition_list_destroy(c);
+}
+
 /* The output file is what the checkpoint says it is: rows written after
  * the last checkpoint belong to records that will be read again. */
 static int
@@ -403,11 +566,13 @@ restore_file(struct kafkainput *k)
 {
 	const char *path = k->cfg.checkpoint;
 	char why[96];
-	int got = checkpoint_load(&k->done, path, why, sizeof why);
+	int got = checkpoint_load2(&k->done, &k->confirmed, path, why, sizeof why);
 	if (got < 0) {
 		diag_error(k->diag, "%s: %s: %s", path, why, strerror(errno));
 		return -1;
 	}
+	if (got > 0)
+		reconcile(k);
 	struct stat st;
 	if (fstat(k->out->fd, &st) < 0) {
 		diag_error(k->diag, "%s: %s", path, strerror(errno));
@@ -445,20 +610,19 @@ kafkainput_open(const struct kafkainput_config *cfg, struct output *out, struct 
 	k->diag = d;
 	buf_init(&k->meta);
 	checkpoint_init(&k->done);
-	if (cfg->checkpoint != NULL && restore_file(k) < 0) {
-		kafkainput_close(k);
-		return NULL;
-	}
+	checkpoint_init(&k->confirmed);
+	checkpoint_init(&k->starts);
 	rd_kafka_conf_t *conf = make_conf(k);
 	char err[512];
 	if (conf != NULL && (k->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err)) == NULL) {
 		diag_error(d, "kafka: %s", err);
 		rd_kafka_conf_destroy(conf);
 	}
-	if (k->rk == NULL) {
+	if (k->rk == NULL || (cfg->checkpoint != NULL && restore_file(k) < 0)) {
 		kafkainput_close(k);
 		return NULL;
 	}
+	checkpoint_copy(&k->confirmed, &k->done); /* the file as it is now */
 	rd_kafka_poll_set_consumer(k->rk);
 	if ((cfg->kafka->group != NULL ? subscribe(k) : assign_all(k)) < 0) {
 		kafkainput_close(k);
@@ -600,6 +764,7 @@ kafkainput_next(struct kafkainput *k, struct record *rec)
 	int idle = 0;
 	for (;;) {
 		ack(k, 0);
+		reconfirm(k);
 		if (k->fatal)
 			return -1;
 		if (stopping(k) || (k->cfg.kafka->exit_at_end && at_end(k)))
@@ -641,12 +806,16 @@ kafkainput_close(struct kafkainput *k)
 		rd_kafka_message_destroy(k->msg);
 	if (k->rk != NULL) {
 		drain(k);
-		if (k->cfg.kafka->group != NULL && !k->failed) {
+		if (k->cfg.kafka->group != NULL && !k->failed && is_eos(k)) {
+			reconfirm(k);
+			if (!k->unconfirmed)
+				save_checkpoint(k, 1); /* records that the group has it all */
+		} else if (k->cfg.kafka->group != NULL && !k->failed) {
 			rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, NULL, 0);
-			if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-				diag_error(k->diag, "kafka: final commit: %s", rd_kafka_err2str(err));
-				k->failed = 1;
-			}
+			if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+				diag_error(k->diag,
+				    "kafka: warning: final commit: %s (records since the last commit are read again)",
+				    rd_kafka_err2str(err));
 		}
 		rd_kafka_consumer_close(k->rk); /* revokes: drains and commits again */
 		rd_kafka_destroy(k->rk);
@@ -660,6 +829,8 @@ kafkainput_close(struct kafkainput *k)
 	free(k->q);
 	buf_free(&k->meta);
 	checkpoint_free(&k->done);
+	checkpoint_free(&k->confirmed);
+	checkpoint_free(&k->starts);
 	free(k);
 	return rc;
 }
