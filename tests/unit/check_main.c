@@ -8,6 +8,7 @@ int
 main(void)
 {
 	SRunner *sr = srunner_create(base64_suite());
+	srunner_add_suite(sr, checkpoint_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, diff_suite());
@@ -15,6 +16,7 @@ main(void)
 	srunner_add_suite(sr, failures_suite());
 	srunner_add_suite(sr, golden_suite());
 	srunner_add_suite(sr, jsonval_suite());
+	srunner_add_suite(sr, kafkainput_suite());
 	srunner_add_suite(sr, linereader_suite());
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, output_suite());

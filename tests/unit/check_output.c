@@ -105,6 +105,54 @@ START_TEST(nothing_before_commit_and_flush)
 }
 END_TEST
 
+/* Commits are numbered; a number counts as written once its rows (and
+ * every earlier commit's) have reached the descriptor; a commit without
+ * rows is written as soon as nothing before it is pending. */
+START_TEST(commits_written_in_order)
+{
+	struct sink s;
+	sink_open(&s);
+	struct output o;
+	output_init(&o, s.wr, 1 << 20);
+	ck_assert_uint_eq(output_commits_written(&o), 0);
+	ck_assert_int_eq(output_commit(&o, 0), 0); /* 1: no rows, nothing pending */
+	ck_assert_uint_eq(output_commits_written(&o), 1);
+	put(&o, "a\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0); /* 2: buffered */
+	ck_assert_int_eq(output_commit(&o, 0), 0); /* 3: no rows, but after 2 */
+	put(&o, "b\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0); /* 4 */
+	ck_assert_uint_eq(o.commits, 4);
+	ck_assert_uint_eq(output_commits_written(&o), 1);
+	ck_assert_int_eq(output_flush(&o), 0);
+	expect_written(&s, "a\nb\n", 4);
+	ck_assert_uint_eq(output_commits_written(&o), 4);
+	put(&o, "c\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0); /* 5 */
+	ck_assert_uint_eq(output_commits_written(&o), 4);
+	output_rollback(&o);
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* After a failed write, nothing more counts as written. */
+START_TEST(commits_written_stops_at_error)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	struct output o;
+	output_init(&o, fd, 1 << 20);
+	put(&o, "a\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0);
+	ck_assert_int_eq(output_flush(&o), -1);
+	ck_assert_int_eq(output_commit(&o, 0), -1);
+	ck_assert_uint_eq(output_commits_written(&o), 0);
+	output_free(&o);
+	close(fd);
+}
+END_TEST
+
 /* output_flush writes the committed bytes only, and keeps the rest. */
 START_TEST(flush_skips_uncommitted)
 {
@@ -533,6 +581,8 @@ output_suite(void)
 	tcase_add_loop_test(tc, pipe_pieces_keep_every_byte, 0, 5);
 	tcase_add_test(tc, short_write_to_file_is_undone);
 	tcase_add_test(tc, repair_tail_cuts_part_of_a_row);
+	tcase_add_test(tc, commits_written_in_order);
+	tcase_add_test(tc, commits_written_stops_at_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

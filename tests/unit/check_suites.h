@@ -5,6 +5,7 @@
 
 /* One suite per module, all run by check_main.c. */
 Suite *base64_suite(void);
+Suite *checkpoint_suite(void);
 Suite *cli_suite(void);
 Suite *decode_suite(void);
 Suite *diff_suite(void);
@@ -12,6 +13,7 @@ Suite *envelope_suite(void);
 Suite *failures_suite(void);
 Suite *golden_suite(void);
 Suite *jsonval_suite(void);
+Suite *kafkainput_suite(void);
 Suite *linereader_suite(void);
 Suite *options_suite(void);
 Suite *output_suite(void);
