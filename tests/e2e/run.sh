@@ -324,8 +324,9 @@ kafka_json() {
 	echo "$(cat "$tmp/same-json"); ids from the record key match" >"$note"
 }
 
-# A consumer-group member: docker/pivot.sh, as the compose "pivot" service
-# runs it (kcat -G | cdcpivot -u, appending to a file of its own).
+# A consumer-group member: docker/pivot.sh with PIVOT_INPUT=kcat, the pipe
+# alternative of the compose "pivot" service (kcat -G | cdcpivot -u,
+# appending to a file of its own); the native mode is tested in native.sh.
 #
 # librdkafka 2.0.2's mock cluster (src/rdkafka_mock_cgrp.c) implements the
 # classic group protocol, which is what kcat -G speaks, with three
@@ -350,9 +351,9 @@ MEMBER_KCAT_ARGS="-X session.timeout.ms=4000 -X heartbeat.interval.ms=500"
 start_member() { # NAME GROUP TOPIC
 	mkdir -p "$tmp/bin" "$tmp/group"
 	ln -sf "$CDCPIVOT" "$tmp/bin/cdcpivot"
-	BROKERS=$boot TOPIC=$3 GROUP=$2 OUTPUT_DIR=$tmp/group \
+	PIVOT_INPUT=kcat BROKERS=$boot TOPIC=$3 GROUP=$2 OUTPUT_DIR=$tmp/group \
 		OUTPUT_FILE=$tmp/group/$1.csv KCAT_ARGS=$MEMBER_KCAT_ARGS \
-		CDCPIVOT_ARGS="${PIVOT_ARGS[*]} -u" PATH=$tmp/bin:$PATH \
+		CDCPIVOT_ARGS="${PIVOT_ARGS[*]}" PATH=$tmp/bin:$PATH \
 		spawn sh docker/pivot.sh >"$tmp/group/$1.log" 2>&1
 }
 
