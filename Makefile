@@ -102,9 +102,10 @@ $(BUILD)/mockbroker: tests/e2e/mockbroker.c Makefile
 e2e: $(BUILD)/cdcpivot $(BUILD)/mockbroker
 	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker tests/e2e/run.sh
 
-# Throughput against cat, jq and a Python implementation; never part of check.
-bench: $(BUILD)/cdcpivot
-	CDCPIVOT=$(BUILD)/cdcpivot bench/bench.sh $(BENCH_ARGS)
+# Throughput against cat, jq and a Python implementation, and of --brokers
+# against kcat | cdcpivot; never part of check.
+bench: $(BUILD)/cdcpivot $(BUILD)/mockbroker
+	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker bench/bench.sh $(BENCH_ARGS)
 
 # libFuzzer over the per-line path (envelope, diff, every writer).
 FUZZ_SECONDS ?= 60

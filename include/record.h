@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 /* One input record as the pipeline handles it, whichever source it came
  * from: a line of a file or stdin (linereader.h), or a Kafka record read
  * by cdcpivot itself (kafkainput.h). Valid until the source's next call. */
@@ -12,9 +14,8 @@ struct record {
 	size_t len;
 	unsigned long no;     /* line number, or the record's offset */
 	int oversize;         /* longer than --max-line-bytes: p dropped, len 0 */
-	const char *meta;     /* Kafka: the record's fields as kcat -J prints
+	const cJSON *meta;    /* Kafka: the record's fields as kcat -J prints
 	                         them (see envelope_parse_record), else NULL */
-	size_t meta_len;
 	const char *where;    /* Kafka: "topic[partition]" for messages, else NULL */
 };
 

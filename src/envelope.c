@@ -641,22 +641,13 @@ reject_nul(struct envelope *env, const char *text, size_t len, const char *what)
 }
 
 void
-envelope_parse_record(struct envelope *env, struct schema_cache *cache, const char *record,
-    size_t record_len, const char *value, size_t len)
+envelope_parse_record(struct envelope *env, struct schema_cache *cache, const cJSON *record,
+    const char *value, size_t len)
 {
 	memset(env, 0, sizeof *env);
 	env->cache = cache;
-	size_t off;
-	int trailing;
-	cJSON *rec = jsonval_parse(record, record_len, &off, &trailing);
-	if (rec == NULL || !cJSON_IsObject(rec)) {
-		cJSON_Delete(rec);
-		reject(env, "record metadata: invalid JSON near column %zu", off + 1);
-		return;
-	}
-	keep(env, rec);
-	env->record = rec;
-	const cJSON *key = member(rec, "key");
+	env->record = record;
+	const cJSON *key = member(record, "key");
 	if (cJSON_IsString(key))
 		take_key(env, key->valuestring, strlen(key->valuestring));
 	if (value == NULL) {

@@ -11,7 +11,6 @@
 
 #include "buf.h"
 #include "checkpoint.h"
-#include "jsonval.h"
 #include "utf8.h"
 
 enum {
@@ -33,7 +32,8 @@ struct kafkainput {
 	struct diag *diag;
 	rd_kafka_t *rk;
 	rd_kafka_message_t *msg;     /* the record in hand */
-	struct buf meta;             /* its kcat -J fields */
+	cJSON *meta;                 /* its kcat -J fields, reused record to record */
+	struct buf text;             /* scratch for the key */
 	char where[300];
 	struct inflight *q;          /* handled, waiting for their rows */
 	size_t qhead, qlen, qcap;
@@ -49,6 +49,7 @@ struct kafkainput {
 	                                whether the group took it */
 	struct checkpoint confirmed; /* done, as of the last commit taken */
 	struct checkpoint starts;    /* where each assigned partition started */
+	unsigned since_signals;      /* records since stop signals were let in */
 	int fatal;                   /* a fatal consumer or checkpoint error */
 	int failed;                  /* a checkpoint or commit failed */
 };
@@ -76,6 +77,8 @@ on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	}
 	diag_error(k->diag, "kafka: warning: %s (retrying)", reason);
 }
+
+static cJSON *new_meta(void);
 
 static const char *
 intern(struct kafkainput *k, const char *topic)
@@ -608,7 +611,8 @@ kafkainput_open(const struct kafkainput_config *cfg, struct output *out, struct 
 	k->cfg = *cfg;
 	k->out = out;
 	k->diag = d;
-	buf_init(&k->meta);
+	buf_init(&k->text);
+	k->meta = new_meta();
 	checkpoint_init(&k->done);
 	checkpoint_init(&k->confirmed);
 	checkpoint_init(&k->starts);
@@ -633,47 +637,89 @@ kafkainput_open(const struct kafkainput_config *cfg, struct output *out, struct 
 
 /* ------------------------------------------------------------------ reading */
 
-/* The record's fields as kcat -J prints them, without the payload. */
+/* The record's fields as kcat -J prints them, without the payload: one
+ * tree for the whole run, updated for each record (numbers are integers
+ * below 2^53, which cJSON's doubles hold exactly). The strings start at
+ * their longest values so that most updates need no allocation. */
+static cJSON *
+new_meta(void)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "topic", "");
+	cJSON_AddNumberToObject(m, "partition", 0);
+	cJSON_AddNumberToObject(m, "offset", 0);
+	cJSON_AddStringToObject(m, "tstype", "logappend");
+	cJSON_AddNumberToObject(m, "ts", 0);
+	cJSON_AddNumberToObject(m, "broker", 0);
+	cJSON_AddStringToObject(m, "key", "");
+	if (m == NULL || cJSON_GetObjectItemCaseSensitive(m, "key") == NULL) {
+		fputs("cdcpivot: out of memory\n", stderr);
+		exit(2);
+	}
+	return m;
+}
+
+static void
+set_string(cJSON *node, const char *s)
+{
+	node->type = cJSON_String;
+	if (cJSON_SetValuestring(node, s) == NULL) {
+		fputs("cdcpivot: out of memory\n", stderr);
+		exit(2);
+	}
+}
+
+/* Text bytes as a string member, or null when they cannot be one (not
+ * UTF-8, a NUL byte). */
+static void
+set_bytes(struct kafkainput *k, cJSON *node, const void *p, size_t n)
+{
+	if (p == NULL || memchr(p, '\0', n) || utf8_invalid_at(p, n)) {
+		node->type = cJSON_NULL; /* keeps its valuestring, freed with the tree */
+		return;
+	}
+	k->text.len = 0;
+	buf_append(&k->text, p, n);
+	set_string(node, buf_cstr(&k->text));
+}
+
+static void
+set_headers(struct kafkainput *k, const rd_kafka_message_t *m)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(k->meta, "headers");
+	rd_kafka_headers_t *hdrs = NULL;
+	if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || hdrs == NULL)
+		return;
+	cJSON *a = cJSON_CreateArray();
+	const char *name;
+	const void *val;
+	size_t size;
+	for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == 0; i++) {
+		cJSON *v = cJSON_CreateString("");
+		set_bytes(k, v, val, size);
+		cJSON_AddItemToArray(a, cJSON_CreateString(name));
+		cJSON_AddItemToArray(a, v);
+	}
+	cJSON_AddItemToObject(k->meta, "headers", a);
+}
+
 static void
 build_meta(struct kafkainput *k, const rd_kafka_message_t *m)
 {
-	struct buf *b = &k->meta;
-	b->len = 0;
-	char tmp[160];
-	const char *topic = rd_kafka_topic_name(m->rkt);
-	buf_puts(b, "{\"topic\":");
-	jsonval_write_string(b, topic, strlen(topic));
+	cJSON *e = k->meta->child; /* in new_meta's order */
+	set_string(e, rd_kafka_topic_name(m->rkt));
+	cJSON_SetNumberValue(e->next, m->partition);
+	e = e->next->next;
+	cJSON_SetNumberValue(e, (double)m->offset);
 	rd_kafka_timestamp_type_t tt;
 	int64_t ts = rd_kafka_message_timestamp(m, &tt);
-	snprintf(tmp, sizeof tmp, ",\"partition\":%" PRId32 ",\"offset\":%" PRId64 ",\"tstype\":\"%s\",\"ts\":%" PRId64 ",\"broker\":%" PRId32,
-	    m->partition, m->offset,
-	    tt == RD_KAFKA_TIMESTAMP_CREATE_TIME ? "create" : tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? "logappend" : "none",
-	    ts, rd_kafka_message_broker_id(m));
-	buf_puts(b, tmp);
-	rd_kafka_headers_t *hdrs = NULL;
-	if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != NULL) {
-		buf_puts(b, ",\"headers\":[");
-		const char *name;
-		const void *val;
-		size_t size;
-		for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == 0; i++) {
-			buf_puts(b, i ? "," : "");
-			jsonval_write_string(b, name, strlen(name));
-			buf_putc(b, ',');
-			if (val == NULL || memchr(val, '\0', size) || utf8_invalid_at(val, size))
-				buf_puts(b, "null");
-			else
-				jsonval_write_string(b, val, size);
-		}
-		buf_putc(b, ']');
-	}
-	buf_puts(b, ",\"key\":");
-	/* A key that is not text cannot be a JSON key: no ids from it. */
-	if (m->key == NULL || memchr(m->key, '\0', m->key_len) || utf8_invalid_at(m->key, m->key_len))
-		buf_puts(b, "null");
-	else
-		jsonval_write_string(b, m->key, m->key_len);
-	buf_putc(b, '}');
+	set_string(e->next, tt == RD_KAFKA_TIMESTAMP_CREATE_TIME ? "create" :
+	        tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME        ? "logappend" :
+	                                                          "none");
+	cJSON_SetNumberValue(e->next->next, (double)ts);
+	cJSON_SetNumberValue(e->next->next->next, rd_kafka_message_broker_id(m));
+	set_headers(k, m);
+	set_bytes(k, cJSON_GetObjectItemCaseSensitive(k->meta, "key"), m->key, m->key_len);
 }
 
 static void
@@ -681,8 +727,7 @@ fill_record(struct kafkainput *k, const rd_kafka_message_t *m, struct record *re
 {
 	build_meta(k, m);
 	memset(rec, 0, sizeof *rec);
-	rec->meta = k->meta.p;
-	rec->meta_len = k->meta.len;
+	rec->meta = k->meta;
 	rec->p = m->payload;
 	rec->len = m->payload != NULL ? m->len : 0;
 	rec->no = (unsigned long)m->offset;
@@ -731,10 +776,17 @@ take_signals(const struct kafkainput *k)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* Whether a stop signal came. A pending one is let in before every wait
+ * and every SIGNAL_EVERY records in between: a system call per record
+ * would cost more than the record. */
+enum { SIGNAL_EVERY = 256 };
 static int
-stopping(const struct kafkainput *k)
+stopping(struct kafkainput *k, int waiting)
 {
-	take_signals(k);
+	if (waiting || ++k->since_signals >= SIGNAL_EVERY) {
+		take_signals(k);
+		k->since_signals = 0;
+	}
 	return k->cfg.stop != NULL && *k->cfg.stop;
 }
 
@@ -767,7 +819,7 @@ kafkainput_next(struct kafkainput *k, struct record *rec)
 		reconfirm(k);
 		if (k->fatal)
 			return -1;
-		if (stopping(k) || (k->cfg.kafka->exit_at_end && at_end(k)))
+		if (stopping(k, idle) || (k->cfg.kafka->exit_at_end && at_end(k)))
 			return 0;
 		rd_kafka_message_t *m = poll_once(k, idle ? POLL_MS : 0);
 		if (m != NULL) {
@@ -827,7 +879,8 @@ kafkainput_close(struct kafkainput *k)
 		free(k->topics[i]);
 	free(k->topics);
 	free(k->q);
-	buf_free(&k->meta);
+	buf_free(&k->text);
+	cJSON_Delete(k->meta);
 	checkpoint_free(&k->done);
 	checkpoint_free(&k->confirmed);
 	checkpoint_free(&k->starts);

@@ -202,7 +202,7 @@ handle_line(struct run *r, const struct record *ln, size_t *rows)
 	jsonarena_reset(&r->arena);
 	jsonarena_enter(&r->arena);
 	if (ln->meta != NULL)
-		envelope_parse_record(&env, r->schemas, ln->meta, ln->meta_len, ln->p, ln->len);
+		envelope_parse_record(&env, r->schemas, ln->meta, ln->p, ln->len);
 	else
 		envelope_parse_cached(&env, r->schemas, ln->p, ln->len);
 	int rc = 0;
@@ -264,7 +264,7 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 		if (ln.len > BIG_LINE && output_flush(&r->out) < 0)
 			rc = -1;
 		size_t rows = 0;
-		struct record rec = {ln.p, ln.len, ln.no, ln.oversize, NULL, 0, NULL};
+		struct record rec = {ln.p, ln.len, ln.no, ln.oversize, NULL, NULL};
 		if (rc == 0 && handle_line(r, &rec, &rows) < 0)
 			rc = -1;
 		if (r->diag.dead_letter_failed)

@@ -499,11 +499,12 @@ END_TEST
  * would be: fields in env->record, ids from the key, the same rejections. */
 START_TEST(kafka_record)
 {
-	static const char meta[] = "{\"topic\":\"t\",\"partition\":2,\"offset\":77,\"tstype\":\"create\","
-	                           "\"ts\":1,\"broker\":1,\"key\":\"{\\\"id\\\":5}\"}";
+	cJSON *meta = cJSON_Parse("{\"topic\":\"t\",\"partition\":2,\"offset\":77,\"tstype\":\"create\","
+	                          "\"ts\":1,\"broker\":1,\"key\":\"{\\\"id\\\":5}\"}");
+	ck_assert_ptr_nonnull(meta);
 	static const char value[] = "{\"op\":\"c\",\"after\":{\"id\":5,\"v\":1}}";
 	struct envelope env;
-	envelope_parse_record(&env, NULL, meta, strlen(meta), value, strlen(value));
+	envelope_parse_record(&env, NULL, meta, value, strlen(value));
 	ck_assert_int_eq(env.kind, ENVELOPE_CHANGE);
 	ck_assert_int_eq(env.op, 'c');
 	ck_assert_ptr_nonnull(env.record);
@@ -513,25 +514,26 @@ START_TEST(kafka_record)
 	ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(env.key, "id"));
 	envelope_clear(&env);
 
-	envelope_parse_record(&env, NULL, meta, strlen(meta), NULL, 0);
+	envelope_parse_record(&env, NULL, meta, NULL, 0);
 	ck_assert_int_eq(env.kind, ENVELOPE_SKIP);
 	ck_assert_int_eq(env.skip, SKIP_TOMBSTONE);
 	envelope_clear(&env);
 
-	envelope_parse_record(&env, NULL, meta, strlen(meta), "hello", 5);
+	envelope_parse_record(&env, NULL, meta, "hello", 5);
 	ck_assert_int_eq(env.kind, ENVELOPE_REJECT);
 	ck_assert_str_eq(env.reason, "record value: not a JSON object");
 	envelope_clear(&env);
 
-	envelope_parse_record(&env, NULL, meta, strlen(meta), "{\"op\":\0}", 8);
+	envelope_parse_record(&env, NULL, meta, "{\"op\":\0}", 8);
 	ck_assert_int_eq(env.kind, ENVELOPE_REJECT);
 	ck_assert_ptr_nonnull(strstr(env.reason, "NUL byte at column 7"));
 	envelope_clear(&env);
 
-	envelope_parse_record(&env, NULL, meta, strlen(meta), "{\"op\":\"c\xff\"}", 10);
+	envelope_parse_record(&env, NULL, meta, "{\"op\":\"c\xff\"}", 10);
 	ck_assert_int_eq(env.kind, ENVELOPE_REJECT);
 	ck_assert_ptr_nonnull(strstr(env.reason, "invalid UTF-8"));
 	envelope_clear(&env);
+	cJSON_Delete(meta);
 }
 END_TEST
 
