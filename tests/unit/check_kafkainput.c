@@ -59,11 +59,23 @@ produce(int32_t partition, const char *key, const char *value, const char *heade
 		h = rd_kafka_headers_new(1);
 		rd_kafka_header_add(h, header, -1, "v", 1);
 	}
-	rd_kafka_resp_err_t err = rd_kafka_producev(producer, RD_KAFKA_V_TOPIC("t"),
-	    RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
-	    RD_KAFKA_V_VALUE((void *)value, value ? strlen(value) : 0),
-	    RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
-	ck_assert_int_eq(err, 0);
+	/* produceva: producev's macros are a GNU extension, which -Wpedantic refuses. */
+	rd_kafka_vu_t vu[5];
+	memset(vu, 0, sizeof vu);
+	vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+	vu[0].u.cstr = "t";
+	vu[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+	vu[1].u.i32 = partition;
+	vu[2].vtype = RD_KAFKA_VTYPE_KEY;
+	vu[2].u.mem.ptr = (void *)key;
+	vu[2].u.mem.size = key ? strlen(key) : 0;
+	vu[3].vtype = RD_KAFKA_VTYPE_VALUE;
+	vu[3].u.mem.ptr = (void *)value;
+	vu[3].u.mem.size = value ? strlen(value) : 0;
+	vu[4].vtype = RD_KAFKA_VTYPE_HEADERS;
+	vu[4].u.headers = h;
+	rd_kafka_error_t *e = rd_kafka_produceva(producer, vu, h != NULL ? 5 : 4);
+	ck_assert_msg(e == NULL, "%s", e ? rd_kafka_error_string(e) : "");
 	ck_assert_int_eq(rd_kafka_flush(producer, 10000), 0);
 }
 
