@@ -3,7 +3,7 @@
 # pivot in jq (bench/pivot.jq) and in plain Python (bench/pivot.py).
 #
 # usage: CDCPIVOT=build/cdcpivot bench/bench.sh [--events N] [--runs N] [--quick]
-#                                               [--no-hyperfine] [--no-callgrind]
+#                                               [--no-hyperfine] [--no-callgrind] [--kafka-only]
 #   (normally: make bench, or make bench BENCH_ARGS=--quick)
 #
 #   --events N      events per generated input (default 100000)
@@ -11,6 +11,7 @@
 #   --quick         smoke run: 10000 events, 1 run, no callgrind
 #   --no-hyperfine  time with the script's own loop even when hyperfine is installed
 #   --no-callgrind  skip the instructions-per-event measurement
+#   --kafka-only    only the Kafka comparison (native vs kcat)
 #
 # Inputs are generated once by bench/gen_events.py (a fixed seed) into
 # bench/out/ and reused by later runs. Every tool reads the same file on stdin
@@ -18,7 +19,19 @@
 # timing, each pivot runs once with its output kept, which checks that jq and
 # Python produce the same rows as cdcpivot, warms the page cache and measures
 # peak RSS. Environment: CDCPIVOT (default build/cdcpivot), PYTHON (python3),
-# JQ (jq), SOURCE_DATE_EPOCH (default 1700000000, for datetime_inserted).
+# JQ (jq), SOURCE_DATE_EPOCH (default 1700000000, for datetime_inserted),
+# MOCKBROKER (build/mockbroker) and BENCH_BROKERS.
+#
+# Kafka: the bare input, produced to a topic of 3 partitions (librdkafka's
+# mock cluster from tests/e2e/mockbroker.c, or the broker at BENCH_BROKERS,
+# whose topic cdcpivot-bench must then exist with 3 partitions), read from
+# the beginning to the end by cdcpivot --brokers --exit-at-end and by
+# kcat -C -e | cdcpivot; same rows, timed like the rest. Both the wall time
+# and the CPU time (user + sys of every process and thread) are reported;
+# the run fails when the native mode needs more than 5 % more CPU time than
+# the pipe (5 %: the noise of a shared machine). On a machine with idle
+# cores, wall time follows CPU time; on a busy one it also depends on how
+# many runnable threads each side has (the pipe has one process more).
 set -euo pipefail
 export LC_ALL=C TZ=UTC
 
@@ -27,7 +40,7 @@ root=$(dirname "$here")
 out=$here/out
 
 events=100000 runs=5 callgrind=1 use_hyperfine=1
-events_set=0 runs_set=0 quick=0
+events_set=0 runs_set=0 quick=0 kafka_only=0
 usage() { sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -38,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--no-hyperfine) use_hyperfine=0; shift ;;
 	--no-callgrind) callgrind=0; shift ;;
+	--kafka-only) kafka_only=1; callgrind=0; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -180,6 +194,7 @@ median_own_loop() {
 # --- check pass: rows, warm cache, peak RSS --------------------------------
 declare -A rss med cpu rows
 status=0
+[ "$kafka_only" = 0 ] || inputs=()
 echo "== check: each tool once, output kept in bench/out/ (also warms the page cache)"
 for inp in "${inputs[@]}"; do
 	for tool in "${tools[@]}"; do
@@ -369,7 +384,65 @@ else
 fi
 echo
 
+# --- Kafka: native vs kcat ---------------------------------------------------
+kafka_bench() {
+	local boot bpid="" topic=cdcpivot-bench q
+	if [ -n "${BENCH_BROKERS:-}" ]; then
+		boot=$BENCH_BROKERS
+	else
+		local mb=${MOCKBROKER:-$root/build/mockbroker}
+		[ -x "$mb" ] || { echo "== kafka: $mb not built (make build/mockbroker), skipped"; return 0; }
+		"$mb" -b 1 -p 3 -t "$topic" >"$tmp/boot" 2>"$tmp/broker.err" &
+		bpid=$!
+		for _ in $(seq 50); do [ -s "$tmp/boot" ] && break; sleep 0.1; done
+		boot=$(head -n 1 "$tmp/boot")
+		[ -n "$boot" ] || { echo "== kafka: mockbroker printed no address"; kill "$bpid"; return 1; }
+	fi
+	kcat -P -b "$boot" -t "$topic" -z lz4 -X linger.ms=50 -X batch.num.messages=10000 <"${file[bare]}"
+	# The mock cluster keeps at most 5 MB (compressed) per partition and
+	# drops the oldest records beyond: count what is there.
+	local nrec
+	nrec=$(kcat -C -b "$boot" -t "$topic" -e -q -f '%o\n' | wc -l | tr -d ' ')
+	echo "== kafka: $nrec of ${nev[bare]} bare events in 3 partitions at $boot (${BENCH_BROKERS:+given broker}${BENCH_BROKERS:-mock cluster, which keeps at most 5 MB per partition})"
+	q=$(printf '%q ' "$CDCPIVOT" "${ARGS[@]}")
+	local native pipe
+	native="${q}--brokers $boot --topic $topic --exit-at-end -q 2>/dev/null"
+	pipe="kcat -C -b $boot -t $topic -e -q -f '%k\t%s\n' | ${q}-q"
+	bash -c "$native > $(printf '%q' "$out/rows-native.csv")"
+	bash -c "$pipe > $(printf '%q' "$out/rows-kcat.csv")"
+	local rn rk
+	rn=$(wc -l <"$out/rows-native.csv" | tr -d ' ')
+	rk=$(wc -l <"$out/rows-kcat.csv" | tr -d ' ')
+	if [ "$rn" != "$rk" ] || ! cmp -s <(sort "$out/rows-native.csv") <(sort "$out/rows-kcat.csv"); then
+		echo "  native $rn rows, kcat $rk rows: MISMATCH"
+		status=1
+	else
+		echo "  native and kcat | cdcpivot: the same $rn rows"
+	fi
+	local wn cn wk ck
+	read -r wn cn < <(median_own_loop "$native > /dev/null")
+	read -r wk ck < <(median_own_loop "$pipe > /dev/null")
+	awk -v n="$nrec" -v wn="$wn" -v cn="$cn" -v wk="$wk" -v ck="$ck" 'BEGIN {
+		printf "  %-28s median %.3f s, CPU %.3f s, %8.0f events/s\n", "cdcpivot --brokers", wn, cn, n / wn
+		printf "  %-28s median %.3f s, CPU %.3f s, %8.0f events/s\n", "kcat -C -e | cdcpivot", wk, ck, n / wk
+		printf "  native / kcat: throughput (wall) %.2f, CPU time per event %.2f\n", wk / wn, cn / ck }'
+	if awk -v a="$cn" -v b="$ck" 'BEGIN { exit !(a > b * 1.05) }'; then
+		echo "  native mode needs more CPU per event than kcat -C -e | cdcpivot"
+		status=1
+	fi
+	[ -z "$bpid" ] || { kill "$bpid"; wait "$bpid" 2>/dev/null || :; }
+	echo
+}
+inputs=(schema bare)
+if command -v kcat >/dev/null 2>&1; then
+	kafka_bench || status=1
+else
+	echo "== kafka: kcat not installed, skipped"
+	echo
+fi
+
 # --- constant memory -------------------------------------------------------
+[ "$kafka_only" = 0 ] || exit "$status"
 echo "== memory: peak RSS of cdcpivot on a small input and on 4 concatenated copies"
 small=$out/small-schema.jsonl
 awk '{ if (n >= 10000000) exit; print; n += length($0) + 1 }' "${file[schema]}" >"$small"

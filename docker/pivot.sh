@@ -1,8 +1,17 @@
 #!/bin/sh
-# pivot.sh: the pivot container's entrypoint. It consumes the Debezium topic
-# as a member of a Kafka consumer group (kcat -G) and feeds the records,
-# framed as key<TAB>value lines, to cdcpivot. cdcpivot appends the CSV to a
-# file of this container's own.
+# pivot.sh: the pivot container's entrypoint. cdcpivot consumes the Debezium
+# topic itself, as a member of a Kafka consumer group (--brokers --group),
+# and appends the CSV to a file of this container's own, FILE, with its
+# progress record FILE.offsets beside it: after a restart, even after
+# SIGKILL, the file holds every row of the records it has read exactly once
+# (see README, "Reading Kafka itself").
+#
+# PIVOT_INPUT=kcat runs the pipe alternative instead: kcat -G feeds the
+# records, framed as key<TAB>value lines, to cdcpivot. kcat stores a
+# record's offset when it reads it and commits every 5 s, so the records in
+# kcat's buffer, the pipe and cdcpivot's unread input are committed before
+# their rows exist: a replica killed (SIGKILL, OOM, a node lost) loses
+# them, and repeats everything read since the last commit.
 #
 # Environment (default in brackets):
 #   BROKERS        Kafka bootstrap servers          [kafka:9092]
@@ -11,15 +20,19 @@
 #   OUTPUT_DIR     directory of the output file     [/data]
 #   OUTPUT_FILE    output file     [$OUTPUT_DIR/holding-pivot-$(uname -n).txt]
 #   CDCPIVOT_ARGS  cdcpivot options, split on blanks
-#                  [--id holding_id,user_id --fields holding_stock,holding_quantity -u]
-#   KCAT_ARGS      extra kcat options, split on blanks []
+#                  [--id holding_id,user_id --fields holding_stock,holding_quantity]
+#                  (with PIVOT_INPUT=kcat, -u is added)
+#   KAFKA_ARGS     extra librdkafka properties for cdcpivot, as -X key=value
+#                  words []
+#   PIVOT_INPUT    native, or kcat for the pipe alternative [native]
+#   KCAT_ARGS      extra kcat options (PIVOT_INPUT=kcat), split on blanks []
 #
 # Each replica of "docker compose up --scale pivot=N" has its own host name
 # ($HOSTNAME, the short container id), and so its own file, so replicas never interleave partial lines. The file is
 # opened for appending and survives restarts. Do not put --header in
 # CDCPIVOT_ARGS: every restart would append another header line.
 #
-# This is POSIX sh, which has no "set -o pipefail". Instead of a plain pipe,
+# With PIVOT_INPUT=kcat: this is POSIX sh, which has no "set -o pipefail". Instead of a plain pipe,
 # kcat and cdcpivot run as two background jobs joined by a FIFO, and the
 # script waits for each of them, so that it sees both exit statuses:
 #   - if kcat ends (broker error, fatal consumer error), cdcpivot reads EOF,
@@ -42,8 +55,10 @@ set -eu
 # The container's host name, which Docker also exports as $HOSTNAME.
 host=$(uname -n)
 : "${OUTPUT_FILE:=$OUTPUT_DIR/holding-pivot-$host.txt}"
-: "${CDCPIVOT_ARGS:=--id holding_id,user_id --fields holding_stock,holding_quantity -u}"
+: "${CDCPIVOT_ARGS:=--id holding_id,user_id --fields holding_stock,holding_quantity}"
 : "${KCAT_ARGS:=}"
+: "${KAFKA_ARGS:=}"
+: "${PIVOT_INPUT:=native}"
 
 # CDCPIVOT_ARGS and KCAT_ARGS are split into words on purpose. Turn off
 # pathname expansion so that no word is matched against files.
@@ -58,12 +73,29 @@ die() {
 	exit 2
 }
 
-command -v kcat >/dev/null 2>&1 || die "kcat not found in PATH"
 command -v cdcpivot >/dev/null 2>&1 || die "cdcpivot not found in PATH"
 
 # Fail now, with a clear message, if the output file cannot be written.
 mkdir -p "$OUTPUT_DIR" || die "cannot create $OUTPUT_DIR"
 : >>"$OUTPUT_FILE" || die "cannot append to $OUTPUT_FILE"
+
+case $PIVOT_INPUT in
+native)
+	# cdcpivot waits for a topic that does not exist yet (Debezium creates
+	# it with its first snapshot). SIGTERM/SIGINT reach it directly (exec):
+	# it finishes the record in hand, writes, commits, leaves the group.
+	# auto.offset.reset=earliest (its default): a new group starts at the
+	# beginning, so the snapshot's records are read too.
+	log "consuming $TOPIC from $BROKERS as group $GROUP into $OUTPUT_FILE"
+	# shellcheck disable=SC2086 # word splitting of the ARGS is intended
+	exec cdcpivot --brokers "$BROKERS" --group "$GROUP" --topic "$TOPIC" \
+		--output "$OUTPUT_FILE" $KAFKA_ARGS $CDCPIVOT_ARGS
+	;;
+kcat) ;;
+*) die "PIVOT_INPUT: native or kcat, not '$PIVOT_INPUT'" ;;
+esac
+
+command -v kcat >/dev/null 2>&1 || die "kcat not found in PATH"
 
 trap 'exit 143' TERM
 trap 'exit 130' INT
@@ -102,7 +134,7 @@ on_signal() {
 trap on_signal TERM INT
 
 # shellcheck disable=SC2086 # word splitting of CDCPIVOT_ARGS is intended
-cdcpivot $CDCPIVOT_ARGS <"$fifo" >>"$OUTPUT_FILE" &
+cdcpivot $CDCPIVOT_ARGS -u <"$fifo" >>"$OUTPUT_FILE" &
 pivot_pid=$!
 
 # -f: one "key<TAB>value" line per record (kcat expands \t and \n itself).

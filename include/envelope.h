@@ -92,6 +92,16 @@ void envelope_parse(struct envelope *env, const char *line, size_t len);
 struct schema_cache;
 void envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const char *line,
     size_t len);
+
+/* A Kafka record read by cdcpivot itself (kafkainput.h), classified as the
+ * same record printed by kcat -J would be. record is an object with kcat
+ * -J's fields (topic, partition, offset, tstype, ts, broker, headers, key
+ * as a string or null; no payload), owned by the caller; it becomes
+ * env->record, and its key env->key. value[0..len) is the record value,
+ * NULL for none (a tombstone). Both must stay unchanged until
+ * envelope_clear(). */
+void envelope_parse_record(struct envelope *env, struct schema_cache *cache, const cJSON *record,
+    const char *value, size_t len);
 void envelope_clear(struct envelope *env);
 
 #endif

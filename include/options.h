@@ -12,6 +12,17 @@ struct namelist {
 	size_t n;
 };
 
+/* --brokers: records read from Kafka itself (see kafkainput.h) instead of
+ * lines from files or stdin. */
+struct kafka_options {
+	const char *brokers;     /* --brokers HOST:PORT[,...]; NULL: read lines */
+	const char *group;       /* --group ID; NULL: every partition from the start */
+	struct namelist topics;  /* --topic NAME (repeatable) */
+	const char **props;      /* -X key=value, in order (point into argv) */
+	size_t nprops;
+	int exit_at_end;         /* --exit-at-end: stop when every partition is read */
+};
+
 /* Everything the command line and environment decide. Filled by
  * options_parse(); the strings it holds point into argv or are owned by the
  * struct and released by options_free(). */
@@ -41,6 +52,7 @@ struct options {
 	const char *state_dir;   /* --state DIR, or NULL */
 	int inserted_fixed;      /* SOURCE_DATE_EPOCH was set */
 	int64_t inserted_ms;     /* its value, in milliseconds */
+	struct kafka_options kafka; /* --brokers, --group, --topic, -X, --exit-at-end */
 	char **files;            /* operands; none means stdin */
 	int nfiles;
 };

@@ -700,6 +700,8 @@ envelope_parse_cached(struct envelope *env, struct schema_cache *cache, const ch
 	}
 }
 
+static int reject_nul(struct envelope *env, const char *text, size_t len, const char *what);
+
 static void
 parse_line(struct envelope *env, const char *line, size_t len)
 {
@@ -716,17 +718,8 @@ parse_line(struct envelope *env, const char *line, size_t len)
 		skip(env, SKIP_TOMBSTONE);
 		return;
 	}
-	const char *nul = memchr(line, '\0', len);
-	if (nul != NULL) {
-		reject(env, "NUL byte at column %zu", (size_t)(nul - line) + 1);
+	if (reject_nul(env, line, len, "") < 0)
 		return;
-	}
-	size_t esc = escaped_nul(line, len);
-	if (esc > 0) {
-		/* cJSON would cut the string there and lose the rest. */
-		reject(env, "escaped NUL (\\u0000) in a string at column %zu, which cannot be kept", esc);
-		return;
-	}
 	/* The fast path checks the UTF-8 of what it did not take from the
 	 * schema cache (cached schemas were checked once); anything else is
 	 * checked here, whole. */
@@ -794,6 +787,56 @@ parse_line(struct envelope *env, const char *line, size_t len)
 		return;
 	}
 	classify_text(env, line, len, i);
+}
+
+/* The checks every input gets before it is parsed: a NUL byte or an
+ * escaped NUL, which cJSON would cut the text at. what prefixes messages.
+ * Returns 0 when the text may be parsed. */
+static int
+reject_nul(struct envelope *env, const char *text, size_t len, const char *what)
+{
+	const char *nul = memchr(text, '\0', len);
+	if (nul != NULL) {
+		reject(env, "%sNUL byte at column %zu", what, (size_t)(nul - text) + 1);
+		return -1;
+	}
+	size_t esc = escaped_nul(text, len);
+	if (esc > 0) {
+		reject(env, "%sescaped NUL (\\u0000) in a string at column %zu, which cannot be kept",
+		    what, esc);
+		return -1;
+	}
+	return 0;
+}
+
+void
+envelope_parse_record(struct envelope *env, struct schema_cache *cache, const cJSON *record,
+    const char *value, size_t len)
+{
+	memset(env, 0, sizeof *env);
+	env->cache = cache;
+	env->record = record;
+	const cJSON *key = member(record, "key");
+	if (cJSON_IsString(key))
+		take_key(env, key->valuestring, strlen(key->valuestring));
+	if (value == NULL) {
+		skip(env, SKIP_TOMBSTONE);
+		return;
+	}
+	if (reject_nul(env, value, len, "record value: ") < 0)
+		return;
+	/* As on a line: the fast path checks the UTF-8 of what it takes. */
+	size_t i = 0;
+	while (i < len && is_blank(value[i]))
+		i++;
+	if (i < len && value[i] == '{' && classify_fast(env, value + i, len - i))
+		return;
+	size_t bad = utf8_invalid_at(value, len);
+	if (bad > 0) {
+		reject(env, "record value: invalid UTF-8 at column %zu", bad);
+		return;
+	}
+	classify_value(env, value, len, 0, "record value: ");
 }
 
 void

@@ -16,7 +16,9 @@ const char options_synopsis[] =
     "                [--id list] [--max-line-bytes n] [--meta list] [--output file]\n"
     "                [--sql-table name] [--state dir] [--stats] [--strict]\n"
     "                [--table pattern] [--unavailable-value text] [--unchanged]\n"
-    "                [--upsert] [--with-table] [file ...]\n";
+    "                [--upsert] [--with-table] [file ...]\n"
+    "       cdcpivot --brokers host:port[,...] --topic name [--topic name ...]\n"
+    "                [--group id] [--exit-at-end] [-X key=value ...] [option ...]\n";
 
 const char *const options_meta_names[] = {"lsn", "txid", "ts", "topic", "partition", "offset",
 	"old_source", NULL};
@@ -62,6 +64,19 @@ const char options_help[] =
     "  --dead-letter FILE     append every rejected line to FILE\n"
     "  --max-line-bytes N     reject longer lines unread (default: 67108864)\n"
     "  -u, --unbuffered       flush after every event\n"
+    "\n"
+    "Reading Kafka itself (instead of files or stdin):\n"
+    "  --brokers LIST         bootstrap servers, host:port[,...]\n"
+    "  --topic NAME           topic to read (repeatable)\n"
+    "  --group ID             join consumer group ID; an offset is committed only\n"
+    "                         after every row of its record is written (with\n"
+    "                         --fsync, on disk). Without --group: every partition\n"
+    "                         from the beginning, nothing committed\n"
+    "  --exit-at-end          stop once every assigned partition is read to its end\n"
+    "  -X KEY=VALUE           a librdkafka property (repeatable)\n"
+    "  With --output FILE, FILE.offsets records the position of every partition\n"
+    "  in FILE: a restart resumes there, each row exactly once in FILE.\n"
+    "\n"
     "  --stats                also print the summary when input pauses (at most 1/s)\n"
     "  -q, --quiet            no summary line at exit\n"
     "  -h, --help             this text\n"
@@ -284,6 +299,49 @@ set_dead_letter(struct options *o, const char *arg, char *err, size_t errlen)
 	return set_string(&o->dead_letter, arg);
 }
 
+/* The Kafka input's options (struct kafka_options). */
+static int
+set_brokers(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (arg[0] == '\0') {
+		snprintf(err, errlen, "--brokers: empty list");
+		return -1;
+	}
+	o->kafka.brokers = arg;
+	return 0;
+}
+
+static int
+set_group(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (arg[0] == '\0') {
+		snprintf(err, errlen, "--group: empty group id");
+		return -1;
+	}
+	o->kafka.group = arg;
+	return 0;
+}
+
+static int
+set_topics(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	return namelist_parse(&o->kafka.topics, arg, "--topic", "topic", err, errlen);
+}
+
+static int
+set_property(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	if (eq == NULL || eq == arg) {
+		snprintf(err, errlen, "-X: not key=value: '%s'", arg);
+		return -1;
+	}
+	struct kafka_options *k = &o->kafka;
+	k->props = xrealloc(k->props, (k->nprops + 1) * sizeof *k->props);
+	k->props[k->nprops++] = arg;
+	return 0;
+}
+
 /* Every option: its long name, short letter (0: none), and either a setter
  * for its argument or the flag it sets (by offset into struct options), or
  * the action it ends parsing with. */
@@ -294,13 +352,16 @@ static const struct option_spec {
 	size_t flag;                 /* offsetof the int it sets to 1 */
 	enum options_action action;  /* OPTIONS_RUN: go on */
 } specs[] = {
+	{"brokers", 0, set_brokers, 0, OPTIONS_RUN},
 	{"bytes", 0, set_bytes, 0, OPTIONS_RUN},
 	{"ddl", 0, NULL, offsetof(struct options, ddl), OPTIONS_RUN},
 	{"dead-letter", 0, set_dead_letter, 0, OPTIONS_RUN},
 	{"dedup", 0, set_dedup, 0, OPTIONS_RUN},
+	{"exit-at-end", 0, NULL, offsetof(struct options, kafka.exit_at_end), OPTIONS_RUN},
 	{"fields", 0, set_fields, 0, OPTIONS_RUN},
 	{"format", 0, set_format, 0, OPTIONS_RUN},
 	{"fsync", 0, NULL, offsetof(struct options, fsync), OPTIONS_RUN},
+	{"group", 0, set_group, 0, OPTIONS_RUN},
 	{"header", 0, NULL, offsetof(struct options, header), OPTIONS_RUN},
 	{"help", 'h', NULL, 0, OPTIONS_HELP},
 	{"id", 0, set_ids, 0, OPTIONS_RUN},
@@ -313,12 +374,14 @@ static const struct option_spec {
 	{"stats", 0, NULL, offsetof(struct options, stats), OPTIONS_RUN},
 	{"strict", 0, NULL, offsetof(struct options, strict), OPTIONS_RUN},
 	{"table", 0, set_tables, 0, OPTIONS_RUN},
+	{"topic", 0, set_topics, 0, OPTIONS_RUN},
 	{"unavailable-value", 0, set_unavailable, 0, OPTIONS_RUN},
 	{"unbuffered", 'u', NULL, offsetof(struct options, unbuffered), OPTIONS_RUN},
 	{"unchanged", 0, NULL, offsetof(struct options, unchanged), OPTIONS_RUN},
 	{"upsert", 0, NULL, offsetof(struct options, upsert), OPTIONS_RUN},
 	{"version", 'V', NULL, 0, OPTIONS_VERSION},
 	{"with-table", 0, NULL, offsetof(struct options, with_table), OPTIONS_RUN},
+	{NULL, 'X', set_property, 0, OPTIONS_RUN}, /* short only */
 };
 enum { NSPECS = sizeof specs / sizeof specs[0], SPEC_BASE = 256 };
 
@@ -327,14 +390,18 @@ enum { NSPECS = sizeof specs / sizeof specs[0], SPEC_BASE = 256 };
 static void
 getopt_tables(struct option *longopts, char *shortopts)
 {
-	size_t k = 0;
+	size_t k = 0, nl = 0;
 	for (size_t i = 0; i < NSPECS; i++) {
-		longopts[i] = (struct option){specs[i].name, specs[i].set ? required_argument : no_argument,
-		    NULL, SPEC_BASE + (int)i};
-		if (specs[i].letter)
+		if (specs[i].name != NULL)
+			longopts[nl++] = (struct option){specs[i].name,
+			    specs[i].set ? required_argument : no_argument, NULL, SPEC_BASE + (int)i};
+		if (specs[i].letter) {
 			shortopts[k++] = specs[i].letter;
+			if (specs[i].set)
+				shortopts[k++] = ':';
+		}
 	}
-	longopts[NSPECS] = (struct option){NULL, 0, NULL, 0};
+	longopts[nl] = (struct option){NULL, 0, NULL, 0};
 	shortopts[k] = '\0';
 }
 
@@ -355,7 +422,7 @@ explain_bad_option(int c, char **argv, char *err, size_t errlen)
 {
 	const char *arg = argv[optind - 1];
 	const char *eq = strchr(arg, '=');
-	if (c == ':' || (optopt >= SPEC_BASE && eq == NULL))
+	if (c == ':' || (optopt >= SPEC_BASE && eq == NULL) || (optopt > 0 && spec_of(optopt) != NULL))
 		snprintf(err, errlen, "option '%s' requires an argument", arg);
 	else if (optopt != 0 && optopt < 256)
 		snprintf(err, errlen, "unknown option '-%c'", optopt);
@@ -403,7 +470,7 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 	if (set_source_date_epoch(o, source_date_epoch, err, errlen) < 0)
 		return OPTIONS_USAGE_ERROR;
 	struct option longopts[NSPECS + 1];
-	char shortopts[NSPECS + 1];
+	char shortopts[2 * NSPECS + 1];
 	getopt_tables(longopts, shortopts);
 	optind = 0; /* glibc: full reinitialisation, so tests can parse twice */
 	opterr = 0;
@@ -421,10 +488,10 @@ options_parse(int argc, char **argv, const char *source_date_epoch, struct optio
 		if (sp->set == NULL)
 			*(int *)((char *)o + sp->flag) = 1;
 	}
-	if (check_combinations(o, err, errlen) < 0)
-		return OPTIONS_USAGE_ERROR;
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
+	if (check_combinations(o, err, errlen) < 0)
+		return OPTIONS_USAGE_ERROR;
 	return OPTIONS_RUN;
 }
 
@@ -474,14 +541,38 @@ check_upsert(const struct options *o, char *err, size_t errlen)
 	    (in_list(&o->meta, "topic") && in_list(&o->meta, "partition") && in_list(&o->meta, "offset")))
 		return 0;
 	snprintf(err, errlen,
-	    "--upsert needs the position of each change in --meta: lsn (PostgreSQL), or topic,partition,offset (kcat -J)");
+	    "--upsert needs the position of each change in --meta: lsn (PostgreSQL), or topic,partition,offset (--brokers, kcat -J)");
 	return -1;
+}
+
+/* --brokers and --topic go together; the other Kafka options need them,
+ * and files cannot be read at the same time. */
+static int
+check_kafka(const struct options *o, char *err, size_t errlen)
+{
+	const struct kafka_options *k = &o->kafka;
+	const char *lone = k->group ? "--group" : k->exit_at_end ? "--exit-at-end" : k->nprops ? "-X" : NULL;
+	if (k->brokers == NULL && (k->topics.n > 0 || lone != NULL)) {
+		snprintf(err, errlen, "%s needs --brokers", k->topics.n > 0 ? "--topic" : lone);
+		return -1;
+	}
+	if (k->brokers != NULL && k->topics.n == 0) {
+		snprintf(err, errlen, "--brokers needs --topic");
+		return -1;
+	}
+	if (k->brokers != NULL && o->nfiles > 0) {
+		snprintf(err, errlen, "--brokers reads Kafka: no file operands ('%s')", o->files[0]);
+		return -1;
+	}
+	return 0;
 }
 
 /* Rules between options, checked once every option is known. */
 static int
 check_combinations(const struct options *o, char *err, size_t errlen)
 {
+	if (check_kafka(o, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < o->fields.n; i++) {
 		for (size_t j = 0; j < o->ids.n; j++) {
 			if (strcmp(o->fields.names[i], o->ids.names[j]) == 0) {
@@ -519,4 +610,8 @@ options_free(struct options *o)
 	namelist_free(&o->fields);
 	namelist_free(&o->tables);
 	namelist_free(&o->meta);
+	namelist_free(&o->kafka.topics);
+	free(o->kafka.props);
+	o->kafka.props = NULL;
+	o->kafka.nprops = 0;
 }

@@ -13,6 +13,7 @@
 #include "envelope.h"
 #include "jsonarena.h"
 #include "exitcode.h"
+#include "kafkainput.h"
 #include "linereader.h"
 #include "output.h"
 #include "pivot.h"
@@ -279,10 +280,10 @@ sync_state(struct run *r)
 	return r->state_failed ? -1 : 0;
 }
 
-/* Handles one line; *rows is how many rows it appended to the output.
- * Returns -1 when the run must stop (--strict). */
+/* Handles one record (a line, or a Kafka record); *rows is how many rows
+ * it appended to the output. Returns -1 when the run must stop (--strict). */
 static int
-handle_line(struct run *r, const struct line *ln, size_t *rows)
+handle_line(struct run *r, const struct record *ln, size_t *rows)
 {
 	if (ln->oversize) {
 		char why[96];
@@ -294,7 +295,10 @@ handle_line(struct run *r, const struct line *ln, size_t *rows)
 	struct envelope env;
 	jsonarena_reset(&r->arena);
 	jsonarena_enter(&r->arena);
-	envelope_parse_cached(&env, r->schemas, ln->p, ln->len);
+	if (ln->meta != NULL)
+		envelope_parse_record(&env, r->schemas, ln->meta, ln->p, ln->len);
+	else
+		envelope_parse_cached(&env, r->schemas, ln->p, ln->len);
 	int rc = 0;
 	switch (env.kind) {
 	case ENVELOPE_SKIP:
@@ -366,7 +370,8 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 		if (ln.len > BIG_LINE && output_flush(&r->out) < 0)
 			rc = -1;
 		size_t rows = 0;
-		if (rc == 0 && handle_line(r, &ln, &rows) < 0)
+		struct record rec = {ln.p, ln.len, ln.no, ln.oversize, NULL, NULL};
+		if (rc == 0 && handle_line(r, &rec, &rows) < 0)
 			rc = -1;
 		if (r->diag.dead_letter_failed)
 			rc = -1; /* a rejected line that cannot be kept: stop now */
@@ -379,6 +384,49 @@ run_input(struct run *r, int fd, volatile sig_atomic_t *stop, const sigset_t *wa
 	linereader_free(lr);
 	r->lr = NULL;
 	return rc;
+}
+
+/* --brokers: records from Kafka instead of lines; each one is
+ * acknowledged to the input once committed to the output. Returns -1
+ * when the run must stop. */
+static int
+run_kafka(struct run *r, struct kafkainput *k)
+{
+	struct record rec;
+	int st;
+	while ((st = kafkainput_next(k, &rec)) > 0) {
+		r->diag.input = rec.where;
+		size_t rows = 0;
+		int rc = handle_line(r, &rec, &rows);
+		if (r->diag.dead_letter_failed)
+			rc = -1;
+		if (output_commit(&r->out, rows) < 0 || rc < 0)
+			return -1;
+		kafkainput_handled(k);
+	}
+	if (st < 0)
+		r->io_failed = 1;
+	return st;
+}
+
+/* The Kafka input for --brokers, with --output FILE's checkpoint when
+ * FILE is a regular file. Opened before anything is written to FILE, since
+ * it may cut FILE back to the checkpoint. */
+static struct kafkainput *
+open_kafka(struct run *r, FILE *dead, volatile sig_atomic_t *stop, const sigset_t *wait_mask,
+    char **checkpoint)
+{
+	const struct options *o = r->o;
+	*checkpoint = NULL;
+	if (o->output != NULL && r->out.regular) {
+		size_t n = strlen(o->output);
+		*checkpoint = xmalloc(n + sizeof ".offsets");
+		memcpy(*checkpoint, o->output, n);
+		memcpy(*checkpoint + n, ".offsets", sizeof ".offsets");
+	}
+	struct kafkainput_config cfg = {&o->kafka, *checkpoint, o->fsync, o->max_line_bytes, dead, stop,
+	    wait_mask, on_idle, r};
+	return kafkainput_open(&cfg, &r->out, &r->diag);
 }
 
 /* Opens --output FILE for appending and cuts off part of a row that a
@@ -504,6 +552,17 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 	output_init(&r.out, out_fd, o->unbuffered ? 1 : FLUSH_AT);
 	output_signals(&r.out, wait_mask, stop);
 	r.out.sync = o->fsync;
+	struct kafkainput *kafka = NULL;
+	char *checkpoint = NULL;
+	if (o->kafka.brokers != NULL && (kafka = open_kafka(&r, dead, stop, wait_mask, &checkpoint)) == NULL) {
+		free(checkpoint);
+		output_free(&r.out);
+		if (o->output != NULL)
+			close(out_fd);
+		if (dead != NULL)
+			fclose(dead);
+		return EXIT_FATAL;
+	}
 	if (o->dedup > 0)
 		r.dedup = dedup_new(o->dedup);
 	pivot_init(&r.pivot, o);
@@ -524,7 +583,15 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 
 	r.table_hits = xmalloc((o->tables.n + 1) * sizeof *r.table_hits);
 	memset(r.table_hits, 0, (o->tables.n + 1) * sizeof *r.table_hits);
-	run_inputs(&r, stop, wait_mask);
+	if (kafka != NULL) {
+		run_kafka(&r, kafka);
+		if (kafkainput_close(kafka) < 0)
+			r.io_failed = 1;
+		free(checkpoint);
+		r.diag.input = "<kafka>";
+	} else {
+		run_inputs(&r, stop, wait_mask);
+	}
 	if (!*stop)
 		warn_unmatched_tables(&r);
 

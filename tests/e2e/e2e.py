@@ -12,6 +12,11 @@
       Both CSV files hold the same multiset of rows, and for every key (column
       N, default 0: holding_id) the rows come in the same order.
 
+  e2e.py count EXPECTED ACTUAL...
+      Compares the multiset of rows of the ACTUAL files together with
+      EXPECTED's and prints "N rows, lost L, duplicated D"; exits 0 whatever
+      the counts (the kcat side of the kill test reports, it does not fail).
+
   e2e.py stable PARTITIONS LOG...
       Exit 0 if the consumer group is stable: in every kcat log LOG the last
       rebalance line ("% Group ... rebalanced ...: assigned: topic [p], ..."
@@ -125,6 +130,21 @@ def cmd_same(args):
     if not expected:
         die("no rows at all")
     print("%d rows, %d keys, per-key order kept" % (len(actual), len(by_key(actual, col))))
+
+
+def cmd_count(args):
+    expected = collections.Counter(read_lines(args[0]))
+    actual = collections.Counter()
+    for path in args[1:]:
+        actual.update(read_lines(path))
+    lost = sum(n - actual[row] for row, n in expected.items() if n > actual[row])
+    dup = sum(n - expected[row] for row, n in actual.items() if n > expected[row])
+    print("%d rows, lost %d, duplicated %d" % (sum(actual.values()), lost, dup))
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read().splitlines()
 
 
 def cmd_keyed(args):
@@ -460,9 +480,10 @@ def cmd_hostile(args):
 
 def main():
     if len(sys.argv) < 2:
-        die("usage: e2e.py keyed|same|stable|group|queries|rows|hostile|latency ...")
-    cmds = {"keyed": cmd_keyed, "same": cmd_same, "group": cmd_group, "stable": cmd_stable,
-            "queries": cmd_queries, "latency": cmd_latency, "rows": cmd_rows, "hostile": cmd_hostile}
+        die("usage: e2e.py keyed|same|count|stable|group|queries|rows|hostile|latency ...")
+    cmds = {"keyed": cmd_keyed, "same": cmd_same, "count": cmd_count, "group": cmd_group,
+            "stable": cmd_stable, "queries": cmd_queries, "latency": cmd_latency, "rows": cmd_rows,
+            "hostile": cmd_hostile}
     if sys.argv[1] not in cmds:
         die("unknown command " + sys.argv[1])
     cmds[sys.argv[1]](sys.argv[2:])

@@ -12,7 +12,9 @@
  * (default 3) and REPLICATION replicas (default 1), prints the cluster's
  * bootstrap servers ("127.0.0.1:PORT[,...]") as one line on the standard
  * output, flushes it, and serves until SIGTERM or SIGINT; then it destroys the
- * cluster and exits 0. All listeners are on the loopback interface. Messages
+ * cluster and exits 0. SIGUSR1 takes every broker down (connections closed,
+ * new ones refused) and SIGUSR2 brings them back, for outage tests. All
+ * listeners are on the loopback interface. Messages
  * and committed offsets live in memory only. -d sets librdkafka's "debug"
  * property (e.g. "mock" or "mock,protocol") to log on the standard error what
  * the brokers do.
@@ -31,11 +33,16 @@
 
 #define MAX_TOPICS 16
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, updown_signal;
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static void on_updown(int sig)
+{
+	updown_signal = sig;
 }
 
 static void usage(void)
@@ -112,10 +119,17 @@ int main(int argc, char **argv)
 		perror("mockbroker: sigaction");
 		return 1;
 	}
+	sa.sa_handler = on_updown;
+	if (sigaction(SIGUSR1, &sa, NULL) != 0 || sigaction(SIGUSR2, &sa, NULL) != 0) {
+		perror("mockbroker: sigaction");
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
 	rc = pthread_sigmask(SIG_BLOCK, &block, &old);
 	if (rc != 0) {
 		fprintf(stderr, "mockbroker: pthread_sigmask: %s\n", strerror(rc));
@@ -123,6 +137,8 @@ int main(int argc, char **argv)
 	}
 	sigdelset(&old, SIGTERM);
 	sigdelset(&old, SIGINT);
+	sigdelset(&old, SIGUSR1);
+	sigdelset(&old, SIGUSR2);
 
 	/*
 	 * The handle only owns the mock cluster; it has no bootstrap servers
@@ -169,8 +185,19 @@ int main(int argc, char **argv)
 	fprintf(stderr, "mockbroker: %d broker(s) at %s, pid %ld\n", brokers,
 		rd_kafka_mock_cluster_bootstraps(mcluster), (long)getpid());
 
-	while (stop_signal == 0)
+	while (stop_signal == 0) {
 		sigsuspend(&old);
+		if (updown_signal != 0) {
+			int up = updown_signal == SIGUSR2;
+			updown_signal = 0;
+			for (i = 1; i <= brokers; i++)
+				if (up)
+					rd_kafka_mock_broker_set_up(mcluster, i);
+				else
+					rd_kafka_mock_broker_set_down(mcluster, i);
+			fprintf(stderr, "mockbroker: brokers %s\n", up ? "up" : "down");
+		}
+	}
 	fprintf(stderr, "mockbroker: stopping on signal %d\n", (int)stop_signal);
 	status = 0;
 

@@ -15,6 +15,9 @@
 #                (docker/pivot.sh, as the compose "pivot" service runs it),
 #                and a member restarted after a clean stop; every time
 #                compared with cdcpivot run on the event file itself
+#   native-*,    cdcpivot reading Kafka itself (--brokers) and kcat -G |
+#   kcat-kill    cdcpivot, killed and restarted, in groups, through a broker
+#                outage (see native.sh)
 #   postgres-*   a throw-away PostgreSQL server as the OLAP target: COPY of
 #                cdcpivot's output, examples/queries/ against answers that
 #                e2e.py computes from the raw events
@@ -79,6 +82,7 @@ pg_stop() {
 }
 
 step_pid=
+step_rc=0
 cleanup() {
 	rc=$?
 	set +e
@@ -115,9 +119,13 @@ trap 'exit 143' TERM
 # step NAME FUNCTION [ARG...]: run FUNCTION in a subshell with errexit in
 # force (it would be off in an "if" or "||" context), its output to a log. A
 # step can leave a one-line result in $note. On failure, show the log.
+# E2E_STEPS=REGEX (for development) runs only the steps whose names match.
 step() {
 	name=$1
 	shift
+	if [ -n "${E2E_STEPS:-}" ] && ! printf '%s\n' "$name" | grep -Eq "$E2E_STEPS"; then
+		return 0
+	fi
 	note=$tmp/note.$name
 	log=$tmp/log.$name
 	: >"$note"
@@ -316,8 +324,9 @@ kafka_json() {
 	echo "$(cat "$tmp/same-json"); ids from the record key match" >"$note"
 }
 
-# A consumer-group member: docker/pivot.sh, as the compose "pivot" service
-# runs it (kcat -G | cdcpivot -u, appending to a file of its own).
+# A consumer-group member: docker/pivot.sh with PIVOT_INPUT=kcat, the pipe
+# alternative of the compose "pivot" service (kcat -G | cdcpivot -u,
+# appending to a file of its own); the native mode is tested in native.sh.
 #
 # librdkafka 2.0.2's mock cluster (src/rdkafka_mock_cgrp.c) implements the
 # classic group protocol, which is what kcat -G speaks, with three
@@ -342,9 +351,9 @@ MEMBER_KCAT_ARGS="-X session.timeout.ms=4000 -X heartbeat.interval.ms=500"
 start_member() { # NAME GROUP TOPIC
 	mkdir -p "$tmp/bin" "$tmp/group"
 	ln -sf "$CDCPIVOT" "$tmp/bin/cdcpivot"
-	BROKERS=$boot TOPIC=$3 GROUP=$2 OUTPUT_DIR=$tmp/group \
+	PIVOT_INPUT=kcat BROKERS=$boot TOPIC=$3 GROUP=$2 OUTPUT_DIR=$tmp/group \
 		OUTPUT_FILE=$tmp/group/$1.csv KCAT_ARGS=$MEMBER_KCAT_ARGS \
-		CDCPIVOT_ARGS="${PIVOT_ARGS[*]} -u" PATH=$tmp/bin:$PATH \
+		CDCPIVOT_ARGS="${PIVOT_ARGS[*]}" PATH=$tmp/bin:$PATH \
 		spawn sh docker/pivot.sh >"$tmp/group/$1.log" 2>&1
 }
 
@@ -448,6 +457,11 @@ kafka_restart() {
 	python3 "$E2E_PY" same "$tmp/direct-extra.csv" "$tmp/group/second.csv" >"$tmp/same-restart"
 	echo "stopped after $(lines "$tmp/group/first.csv") rows; successor assigned after $(((t1 - t0) / 1000000)) ms, got the $EXTRA new events only: $(cat "$tmp/same-restart")" >"$note"
 }
+
+# ---------------------------------------------------------------- Kafka, natively
+
+# shellcheck source=tests/e2e/native.sh
+. "$here/native.sh"
 
 # ---------------------------------------------------------------- c. PostgreSQL
 
@@ -621,13 +635,19 @@ step tools check_tools
 step compose check_compose
 step kafka-broker start_broker
 # Without a broker, the other Kafka steps fail at once.
-if [ "$step_rc" -eq 0 ]; then
+if [ "$step_rc" -eq 0 ] && [ -s "$tmp/broker.boot" ]; then
 	boot=$(head -n 1 "$tmp/broker.boot")
 fi
 step kafka-kcat kafka_produce_consume
 step kafka-json kafka_json
 step kafka-group kafka_group
 step kafka-restart kafka_restart
+step native-setup native_setup
+step native-same native_same
+step native-kill native_kill
+step kcat-kill kcat_kill_result
+step native-group native_group
+step native-outage native_outage
 step postgres-start pg_start
 step postgres-seed pg_seed
 step postgres-generated pg_generated

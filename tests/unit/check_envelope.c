@@ -626,6 +626,48 @@ START_TEST(oom_stops_the_run)
 }
 END_TEST
 
+/* A record read from Kafka itself is classified as kcat -J's line for it
+ * would be: fields in env->record, ids from the key, the same rejections. */
+START_TEST(kafka_record)
+{
+	cJSON *meta = cJSON_Parse("{\"topic\":\"t\",\"partition\":2,\"offset\":77,\"tstype\":\"create\","
+	                          "\"ts\":1,\"broker\":1,\"key\":\"{\\\"id\\\":5}\"}");
+	ck_assert_ptr_nonnull(meta);
+	static const char value[] = "{\"op\":\"c\",\"after\":{\"id\":5,\"v\":1}}";
+	struct envelope env;
+	envelope_parse_record(&env, NULL, meta, value, strlen(value));
+	ck_assert_int_eq(env.kind, ENVELOPE_CHANGE);
+	ck_assert_int_eq(env.op, 'c');
+	ck_assert_ptr_nonnull(env.record);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(env.record, "topic")->valuestring, "t");
+	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(env.record, "offset")->valuedouble, 77);
+	ck_assert_ptr_nonnull(env.key);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(env.key, "id"));
+	envelope_clear(&env);
+
+	envelope_parse_record(&env, NULL, meta, NULL, 0);
+	ck_assert_int_eq(env.kind, ENVELOPE_SKIP);
+	ck_assert_int_eq(env.skip, SKIP_TOMBSTONE);
+	envelope_clear(&env);
+
+	envelope_parse_record(&env, NULL, meta, "hello", 5);
+	ck_assert_int_eq(env.kind, ENVELOPE_REJECT);
+	ck_assert_str_eq(env.reason, "record value: not a JSON object");
+	envelope_clear(&env);
+
+	envelope_parse_record(&env, NULL, meta, "{\"op\":\0}", 8);
+	ck_assert_int_eq(env.kind, ENVELOPE_REJECT);
+	ck_assert_ptr_nonnull(strstr(env.reason, "NUL byte at column 7"));
+	envelope_clear(&env);
+
+	envelope_parse_record(&env, NULL, meta, "{\"op\":\"c\xff\"}", 10);
+	ck_assert_int_eq(env.kind, ENVELOPE_REJECT);
+	ck_assert_ptr_nonnull(strstr(env.reason, "invalid UTF-8"));
+	envelope_clear(&env);
+	cJSON_Delete(meta);
+}
+END_TEST
+
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -637,6 +679,7 @@ envelope_suite(void)
 	tc = tcase_create("classify");
 	tcase_add_loop_test(tc, classify, 0, NCASES(cases));
 	tcase_add_test(tc, skip_names);
+	tcase_add_test(tc, kafka_record);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("images");

@@ -8,6 +8,7 @@ int
 main(void)
 {
 	SRunner *sr = srunner_create(base64_suite());
+	srunner_add_suite(sr, checkpoint_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, decimal_suite());
 	srunner_add_suite(sr, decode_suite());
@@ -19,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, golden_suite());
 	srunner_add_suite(sr, jsonarena_suite());
 	srunner_add_suite(sr, jsonval_suite());
+	srunner_add_suite(sr, kafkainput_suite());
 	srunner_add_suite(sr, linereader_suite());
 	srunner_add_suite(sr, mutants_suite());
 	srunner_add_suite(sr, options_suite());

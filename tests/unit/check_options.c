@@ -415,6 +415,19 @@ static const struct {
 	{{"--format", "sql", "--upsert"}, NULL, {"--upsert", "--meta", "lsn"}},
 	{{"--format", "sql", "--upsert", "--meta", "ts,txid"}, NULL, {"--upsert", "topic,partition,offset"}},
 	{{"--format", "sql", "--upsert", "--meta", "topic,offset"}, NULL, {"--upsert"}},
+	/* reading Kafka itself */
+	{{"--brokers", "h:1"}, NULL, {"--brokers needs --topic"}},
+	{{"--topic", "t"}, NULL, {"--topic needs --brokers"}},
+	{{"--group", "g"}, NULL, {"--group needs --brokers"}},
+	{{"--exit-at-end"}, NULL, {"--exit-at-end needs --brokers"}},
+	{{"-X", "a=b"}, NULL, {"-X needs --brokers"}},
+	{{"--brokers", "h:1", "--topic", "t", "-X", "novalue"}, NULL, {"-X", "key=value", "'novalue'"}},
+	{{"--brokers", "h:1", "--topic", "t", "-X", "=v"}, NULL, {"-X", "'=v'"}},
+	{{"--brokers", "h:1", "--topic", "t", "file.jsonl"}, NULL, {"--brokers", "'file.jsonl'"}},
+	{{"--brokers", "", "--topic", "t"}, NULL, {"--brokers", "empty"}},
+	{{"--brokers", "h:1", "--topic", "t", "--group", ""}, NULL, {"--group", "empty"}},
+	{{"--brokers", "h:1", "--topic", "t,t"}, NULL, {"--topic", "given twice"}},
+	{{"--brokers", "h:1", "--topic"}, NULL, {"--topic", "requires an argument"}},
 	/* SOURCE_DATE_EPOCH */
 	{{NULL}, "abc", {"SOURCE_DATE_EPOCH", "'abc'"}},
 	{{NULL}, "12abc", {"SOURCE_DATE_EPOCH", "'12abc'"}},
@@ -438,6 +451,39 @@ START_TEST(usage_errors)
 		ck_assert_msg(strstr(err, error_cases[_i].snippets[k]) != NULL,
 		    "message '%s' lacks '%s'", err, error_cases[_i].snippets[k]);
 	options_free(&o); /* safe after an error, and frees what was parsed */
+}
+END_TEST
+
+START_TEST(kafka_options)
+{
+	struct args a;
+	struct options o;
+	char err[ERRLEN];
+	ck_assert_int_eq(parse(&a, ARGS("--brokers", "h:1,h:2", "--group", "g", "--topic", "a,b",
+	                     "--topic", "c", "-X", "fetch.wait.max.ms=10", "-Xclient.id=x",
+	                     "--exit-at-end", "--id", "k"),
+	                     NULL, &o, err),
+	    OPTIONS_RUN);
+	ck_assert_str_eq(o.kafka.brokers, "h:1,h:2");
+	ck_assert_str_eq(o.kafka.group, "g");
+	assert_names(&o.kafka.topics, (const char *const[]){"a", "b", "c"}, 3);
+	ck_assert_uint_eq(o.kafka.nprops, 2);
+	ck_assert_str_eq(o.kafka.props[0], "fetch.wait.max.ms=10");
+	ck_assert_str_eq(o.kafka.props[1], "client.id=x");
+	ck_assert(o.kafka.exit_at_end);
+	ck_assert_int_eq(o.nfiles, 0);
+	options_free(&o);
+	/* Not given: lines from stdin, as before. */
+	ck_assert_int_eq(parse(&a, ARGS("--id", "k"), NULL, &o, err), OPTIONS_RUN);
+	ck_assert_ptr_null(o.kafka.brokers);
+	ck_assert_uint_eq(o.kafka.topics.n, 0);
+	options_free(&o);
+	/* --upsert takes the Kafka position. */
+	ck_assert_int_eq(parse(&a, ARGS("--brokers", "h:1", "--topic", "t", "--format", "sql", "--upsert",
+	                     "--meta", "topic,partition,offset"),
+	                     NULL, &o, err),
+	    OPTIONS_RUN);
+	options_free(&o);
 }
 END_TEST
 
@@ -504,6 +550,7 @@ options_suite(void)
 
 	tc = tcase_create("usage_errors");
 	tcase_add_loop_test(tc, usage_errors, 0, (int)(sizeof error_cases / sizeof error_cases[0]));
+	tcase_add_test(tc, kafka_options);
 	tcase_add_test(tc, error_message_truncated);
 	suite_add_tcase(s, tc);
 	return s;

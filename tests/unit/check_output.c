@@ -550,6 +550,25 @@ START_TEST(repair_tail_cuts_part_of_a_row)
 }
 END_TEST
 
+/* After a write error nothing more counts as written: no event number
+ * advances, also for commits without rows (a Kafka offset must not be
+ * acknowledged past rows that never reached the output). */
+START_TEST(commits_written_stops_at_error)
+{
+	int fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	struct output o;
+	output_init(&o, fd, 1 << 20);
+	put(&o, "a\n");
+	ck_assert_int_eq(output_commit(&o, 1), 0);
+	ck_assert_int_eq(output_flush(&o), -1);
+	ck_assert_int_eq(output_commit(&o, 0), -1);
+	ck_assert_uint_eq(output_written(&o), 0);
+	output_free(&o);
+	close(fd);
+}
+END_TEST
+
 Suite *
 output_suite(void)
 {
@@ -580,6 +599,7 @@ output_suite(void)
 	tcase_add_loop_test(tc, pipe_pieces_keep_every_byte, 0, 5);
 	tcase_add_test(tc, short_write_to_file_is_undone);
 	tcase_add_test(tc, repair_tail_cuts_part_of_a_row);
+	tcase_add_test(tc, commits_written_stops_at_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

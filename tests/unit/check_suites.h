@@ -5,6 +5,7 @@
 
 /* One suite per module, all run by check_main.c. */
 Suite *base64_suite(void);
+Suite *checkpoint_suite(void);
 Suite *cli_suite(void);
 Suite *decimal_suite(void);
 Suite *decode_suite(void);
@@ -16,6 +17,7 @@ Suite *failures_suite(void);
 Suite *golden_suite(void);
 Suite *jsonarena_suite(void);
 Suite *jsonval_suite(void);
+Suite *kafkainput_suite(void);
 Suite *linereader_suite(void);
 Suite *mutants_suite(void);
 Suite *options_suite(void);
