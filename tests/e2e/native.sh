@@ -85,9 +85,10 @@ native_member() {
 		--output "$native_dir/$name.csv" "$@" 2>>"$native_dir/$name.log"
 }
 
-# A random delay of 20 to 220 ms (the kill moments).
+# A random delay of 20 to 120 ms (the kill moments; short enough that the
+# 20 kills come before the stream's end).
 native_pause() {
-	sleep "0.$(printf '%03d' $((20 + RANDOM % 200)))"
+	sleep "0.$(printf '%03d' $((20 + RANDOM % 100)))"
 }
 
 # grown FILE ROWS: FILE holds more than ROWS rows.
@@ -146,6 +147,9 @@ native_kill() {
 	kills_until_done kill native_member kill kill "$NATIVE_TOPIC.kill"
 	native_member kill kill "$NATIVE_TOPIC.kill" --exit-at-end
 	wait "$last_pid" || fail "last run exited with status $?: $(tail -n 5 "$native_dir/kill.log")"
+	last=$(tail -c 16 "$native_dir/kill.kills" | tr -s ' ' '\n' | grep . | tail -n 1)
+	[ "$last" -lt "$(lines "$native_dir/reference.csv")" ] ||
+		echo "warning: the last kill came after the stream's end" >&2
 	python3 "$E2E_PY" count "$native_dir/reference.csv" "$native_dir/kill.csv" >"$native_dir/kill.count"
 	python3 "$E2E_PY" same "$native_dir/reference.csv" "$native_dir/kill.csv" >"$native_dir/kill.result"
 	echo "$NATIVE_KILLS kills (rows at each: $(cat "$native_dir/kill.kills")) in $(($(date +%s) - t0)) s: $(cat "$native_dir/kill.count"); $(cat "$native_dir/kill.result")" >"$note"
@@ -200,10 +204,12 @@ native_group() {
 	for m in g1 g2 g3; do
 		wait_until 30 test -s "$native_dir/$m.csv" || fail "$m wrote nothing: $(tail -n 5 "$native_dir/$m.log")"
 	done
+	# g2 may have cut its file back (a rebalance): kill it while it holds rows.
 	native_pause
+	wait_until 30 grown "$native_dir/g2.csv" 0 || fail "g2 holds no rows"
+	killed_at=$(lines "$native_dir/g2.csv")
 	kill -KILL -- "-${pids[1]}"
 	wait "${pids[1]}" 2>/dev/null || :
-	killed_at=$(lines "$native_dir/g2.csv")
 	native_member g2 group "$NATIVE_TOPIC.group"
 	pids[1]=$last_pid
 	sleep 3
