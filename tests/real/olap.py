@@ -69,7 +69,7 @@ def fmt(rows):
 def cmd_postgres(args):
     """LOADING.md's psql commands, with -d DBNAME replaced by the test's
     connection (CONN, JSON list of psql options) and the query variables by
-    each case's; run in DIR, where holding-pivot.txt is."""
+    each case's; run in DIR, where holding-pivot.tsv is."""
     import shlex
     import subprocess
     d, path, conn = args[0], args[1], json.loads(args[2])
@@ -101,7 +101,7 @@ def commands():
         for line in text.splitlines():
             if line.startswith("psql "):
                 cmds.append(line)
-    load = [c for c in cmds if "load-postgres.sql" in c and "-v file=holding-pivot.txt" in c]
+    load = [c for c in cmds if "load-postgres.sql" in c and "-v file=holding-pivot.tsv" in c]
     q = [c for c in cmds if "examples/queries/" in c]
     if not load or len(q) != 3:
         die("LOADING.md: expected a load command and 3 query commands, got %r" % cmds)

@@ -457,8 +457,8 @@ replay_check() {
 	echo "$(lines "$w/raw") records, $got CSV rows for $want changes ($((got - want)) from the replay); loaded twice with --format sql --upsert --meta lsn: $(cat "$w/result"); --dedup 1000 too" >"$tmp/note"
 }
 
-# Consumer group on the real broker: three docker/pivot.sh members (kcat -G
-# | cdcpivot -u, as the compose's "pivot" service) share the 3 partitions of
+# Consumer group on the real broker: three docker/pivot.sh members with
+# PIVOT_INPUT=kcat (kcat -G | cdcpivot -u, the pipe alternative) share the 3 partitions of
 # the seed's topic; their files together equal the single consumer's
 # holding-pivot.txt. Then one member is killed (SIGKILL, its whole process
 # group, as a container is) in the middle of a 20,000-event burst and
@@ -468,7 +468,7 @@ MEMBER_ARGS="--id holding_id,user_id --fields holding_stock,holding_quantity -u"
 start_member() { # NAME
 	mkdir -p "$sdir/group/bin"
 	ln -sf "$CDCPIVOT" "$sdir/group/bin/cdcpivot"
-	BROKERS=$boot TOPIC=$TOPIC GROUP=holding-pivot OUTPUT_DIR=$sdir/group \
+	PIVOT_INPUT=kcat BROKERS=$boot TOPIC=$TOPIC GROUP=holding-pivot OUTPUT_DIR=$sdir/group \
 		OUTPUT_FILE=$sdir/group/$1.txt CDCPIVOT_ARGS=$MEMBER_ARGS \
 		PATH=$sdir/group/bin:$PATH spawn sh docker/pivot.sh >>"$sdir/group/$1.log" 2>&1
 	echo "$last_pid" >"$sdir/group/$1.pid"
@@ -539,6 +539,10 @@ olap() {
 	mkdir -p "$od"
 	cp "$out" "$od/holding-pivot.txt"
 	ln "$od/holding-pivot.txt" "$od/holding-pivot-1.txt" # for the documents' globs
+	# PostgreSQL loads --format tsv (LOADING.md): the same records, as its
+	# kcat | cdcpivot --format tsv command makes them.
+	"$CDCPIVOT" -q --format tsv --id holding_id,user_id --fields holding_stock,holding_quantity \
+		<"$sdir/holding.raw" >"$od/holding-pivot.tsv"
 	oracle_rows oracle "$HOLDING_SPEC" "$sdir/snapshot.json" "$od/expected" "$snap_t0" "$snap_t1"
 	python3 "$REAL_PY" compare "$od/expected" "$od/holding-pivot.txt" >"$od/compare"
 	first_delete=$(grep '"d"\]$' "$od/expected" | head -n 1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())[7])')
