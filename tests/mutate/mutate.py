@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -231,15 +232,25 @@ class Tree:
                    CK_TIMEOUT_MULTIPLIER="0.25", CK_EXCLUDE_TAGS=os.environ.get("UNIT_EXCLUDE_TAGS", "pending"))
         env.pop("CK_RUN_SUITE", None)
         env.pop("CK_RUN_CASE", None)
+        # Its own session, killed whole afterwards: a mutant that loops makes
+        # Check time the test out, but the cdcpivot it ran would spin on.
+        p = subprocess.Popen(["build/check_cdcpivot"], cwd=self.dir, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
         try:
-            r = subprocess.run(["build/check_cdcpivot"], cwd=self.dir, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               timeout=timeout, start_new_session=True)
+            out, _ = p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            out = None
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if out is None:
+            p.communicate()
             return None, "timeout"
-        text = r.stdout.decode(errors="replace")
+        text = out.decode(errors="replace")
         if not SUMMARY_RE.search(text):
-            return None, "no summary (runner crashed, status %d)" % r.returncode
+            return None, "no summary (runner crashed, status %d)" % p.returncode
         return set(FAIL_RE.findall(text)), text
 
     def obj(self, f):
