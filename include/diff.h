@@ -43,6 +43,9 @@ struct diff {
 	size_t nunavailable;
 	const char **missing_ids;   /* --id names in neither the row nor the key */
 	size_t nmissing_ids;
+	const char **old_unknown;   /* changed fields whose before held the
+	                               placeholder: old value printed as NULL */
+	size_t nold_unknown;
 	size_t cap;
 	struct buf placeholder_b64; /* the placeholder as bytea shows it */
 };

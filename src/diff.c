@@ -24,6 +24,7 @@ diff_free(struct diff *d)
 	free(d->missing);
 	free(d->unavailable);
 	free(d->missing_ids);
+	free(d->old_unknown);
 	buf_free(&d->placeholder_b64);
 	memset(d, 0, sizeof *d);
 }
@@ -69,6 +70,7 @@ reserve(struct diff *d, size_t n)
 	d->missing = xrealloc(d->missing, cap * sizeof *d->missing);
 	d->unavailable = xrealloc(d->unavailable, cap * sizeof *d->unavailable);
 	d->missing_ids = xrealloc(d->missing_ids, cap * sizeof *d->missing_ids);
+	d->old_unknown = xrealloc(d->old_unknown, cap * sizeof *d->old_unknown);
 	d->cap = cap;
 }
 
@@ -181,9 +183,10 @@ track(struct diff *d, const struct envelope *env, const struct options *o, const
 		return;
 	}
 	if (diff_is_unavailable(d, old, o->unavailable)) {
+		/* A change whose old value was not sent: a row, old unknown. */
 		d->notes |= DIFF_NOTE_UNAVAILABLE;
-		d->unavailable[d->nunavailable++] = name;
-		old = NULL; /* the old value is unknown */
+		d->old_unknown[d->nold_unknown++] = name;
+		old = NULL;
 	} else if (env->op == 'u' && env->before != NULL && !o->unchanged && jsonval_equal(old, new)) {
 		return;
 	}
@@ -265,7 +268,7 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 	size_t nb = count_members(env->before), na = count_members(env->after);
 	reserve(d, o->ids.n + o->fields.n + nb + na + count_members(env->key) +
 	    count_members(env->removed) + 1);
-	d->nids = d->n = d->nmissing = d->nunavailable = d->nmissing_ids = 0;
+	d->nids = d->n = d->nmissing = d->nunavailable = d->nmissing_ids = d->nold_unknown = 0;
 	d->notes = 0;
 
 	find_ids(d, env, o, image);

@@ -169,6 +169,11 @@ warn_event(struct run *r, const struct envelope *env, unsigned long lineno)
 	if (d->notes & DIFF_NOTE_KEY_ONLY)
 		warn_identity(r, env, lineno, "delete from", "carries only the key",
 		    r->o->fields.n > 0 ? " and printed as NULL" : ", no rows without --fields");
+	for (size_t i = 0; i < d->nold_unknown; i++)
+		if (once_first(&r->warned, "old-unknown", d->old_unknown[i]))
+			diag_warn(&r->diag, lineno,
+			    "field '%s' changed, but its old value was not sent (TOASTed, \"%s\"): printed as NULL",
+			    d->old_unknown[i], r->o->unavailable);
 	for (size_t i = 0; i < d->nunavailable; i++)
 		if (once_first(&r->warned, "unavailable", d->unavailable[i]))
 			diag_warn(&r->diag, lineno,

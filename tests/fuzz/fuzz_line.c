@@ -408,13 +408,27 @@ run_format(const struct envelope *env, char **argv, int argc, enum format want_f
 	r->nids = p.diff.nids;
 
 	/* diff bookkeeping */
-	CHECK(p.diff.n == r->rows, "pivot_event returns the number of changes", NULL);
+	/* A refused event (a decimal scale beyond any database's, a table
+	 * that does not fit --header) gives no rows and says why. */
+	if (p.refused[0] != '\0')
+		CHECK(r->rows == 0, "a refused event gives no rows", NULL);
+	else
+		CHECK(p.diff.n == r->rows, "pivot_event returns the number of changes", NULL);
 	CHECK(p.diff.n + p.diff.nmissing + p.diff.nunavailable <= p.diff.cap, "diff arrays in bounds",
 	    NULL);
 	if (o.ids.n > 0)
 		CHECK(p.diff.nids == o.ids.n, "--id gives the id columns", NULL);
 	if (o.fields.n > 0) {
-		size_t seen = p.diff.n + p.diff.nmissing + p.diff.nunavailable;
+		/* An id column that an update changes gives a row of its own,
+		 * besides the --fields ones. */
+		size_t id_rows = 0;
+		for (size_t i = 0; i < p.diff.n; i++)
+			for (size_t k = 0; k < p.diff.nids; k++)
+				if (strcmp(p.diff.changes[i].name, p.diff.id_names[k]) == 0) {
+					id_rows++;
+					break;
+				}
+		size_t seen = p.diff.n - id_rows + p.diff.nmissing + p.diff.nunavailable;
 		CHECK(seen <= o.fields.n, "at most one outcome per --fields name", NULL);
 		/* An update with a before image, or a MongoDB update with a
 		 * description of what changed, may also leave a name out:

@@ -322,10 +322,10 @@ static const struct {
 	    "a:NULL>1", "", "big", NU},
 	{"placeholder in before only: old unknown", "",
 	    "{\"before\":{\"id\":1,\"big\":\"" PH "\"},\"after\":{\"id\":1,\"big\":\"new text\"},\"op\":\"u\"}", "id=1",
-	    "big:NULL>\"new text\"", "", "big", NU},
+	    "big:NULL>\"new text\"", "", "", NU}, /* a change: old_unknown, not unavailable */
 	{"placeholder in a delete", "",
 	    "{\"before\":{\"id\":1,\"big\":\"" PH "\",\"a\":1},\"after\":null,\"op\":\"d\"}", "id=1", "big:NULL>NULL a:1>NULL",
-	    "", "big", NU},
+	    "", "", NU},
 	{"placeholder with --fields", "--fields big,a",
 	    "{\"before\":null,\"after\":{\"id\":1,\"a\":3,\"big\":\"" PH "\"},\"op\":\"u\"}", "id=1", "a:NULL>3", "",
 	    "big", NB | NU},
