@@ -58,6 +58,17 @@ expect_written(struct sink *s, const char *want, size_t n)
 	ck_assert_msg(r < 0 && errno == EAGAIN, "extra bytes reached the fd");
 }
 
+/* A regular file of our own, already unlinked. */
+static int
+anon_file(void)
+{
+	char path[] = "/tmp/check-output-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	return fd;
+}
+
 static void
 put(struct output *o, const char *s)
 {
@@ -273,10 +284,7 @@ END_TEST
 /* Megabytes through a regular file arrive complete and in order. */
 START_TEST(large_output_to_file)
 {
-	char path[] = "/tmp/check-output-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	unlink(path);
+	int fd = anon_file();
 	struct output o;
 	output_init(&o, fd, 64 * 1024);
 	size_t total = 0;
@@ -481,10 +489,7 @@ END_TEST
  * last whole event, and only the rows of whole events count. */
 START_TEST(short_write_to_file_is_undone)
 {
-	char path[] = "/tmp/check-output-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	unlink(path);
+	int fd = anon_file();
 	pid_t pid = fork();
 	if (pid == 0) {
 		signal(SIGXFSZ, SIG_IGN);
@@ -522,10 +527,7 @@ START_TEST(repair_tail_cuts_part_of_a_row)
 		{"a\nb\ncd", "a\nb\n", 2},
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-		char path[] = "/tmp/check-output-XXXXXX";
-		int fd = mkstemp(path);
-		ck_assert_int_ge(fd, 0);
-		unlink(path);
+		int fd = anon_file();
 		size_t n = strlen(cases[c].before);
 		ck_assert_int_eq(write(fd, cases[c].before, n), (ssize_t)n);
 		ck_assert_int_eq(output_repair_tail(fd), cases[c].cut);
@@ -537,9 +539,7 @@ START_TEST(repair_tail_cuts_part_of_a_row)
 		close(fd);
 	}
 	/* Longer than its read block: the newline is found further back. */
-	char path[] = "/tmp/check-output-XXXXXX";
-	int fd = mkstemp(path);
-	unlink(path);
+	int fd = anon_file();
 	ck_assert_int_eq(write(fd, "row\n", 4), 4);
 	char junk[10000];
 	memset(junk, 'j', sizeof junk);
