@@ -242,7 +242,17 @@ mongo_key_id(struct envelope *env)
 		if (v != NULL)
 			return v;
 	}
-	return cJSON_Duplicate(id, 1);
+	if (cJSON_IsString(id))
+		return cJSON_CreateString(id->valuestring);
+	/* Not cJSON_Duplicate: number nodes hold their literal as a pointer
+	 * into the line, without a NUL, which it would copy with strlen. The
+	 * id's JSON text prints the same in every format. */
+	struct buf text;
+	buf_init(&text);
+	jsonval_write_json(&text, id);
+	cJSON *v = cJSON_CreateString(buf_cstr(&text));
+	buf_free(&text);
+	return v;
 }
 
 /* MongoDB's own event forms (see envelope.h): the record key, the
