@@ -22,7 +22,7 @@ CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS := src/base64.c src/buf.c src/checkpoint.c src/columns.c src/decimal.c src/decode.c src/decoders.c src/dedup.c \
-	src/diag.c src/diff.c src/envelope.c src/jsonarena.c src/jsonval.c src/kafkainput.c src/linereader.c src/options.c \
+	src/diag.c src/diff.c src/envelope.c src/jsonarena.c src/jsonval.c src/kafkainput.c src/linereader.c src/memberindex.c src/options.c \
 	src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/state.c src/stateful.c src/timefmt.c \
 	src/utf8.c src/writer.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
@@ -141,6 +141,7 @@ e2e-deps:
 # beside the stateless run; never part of check.
 bench: $(BUILD)/cdcpivot $(BUILD)/mockbroker
 	CDCPIVOT=$(BUILD)/cdcpivot MOCKBROKER=$(BUILD)/mockbroker bench/bench.sh $(BENCH_ARGS)
+	CDCPIVOT=$(BUILD)/cdcpivot bench/cliffs.sh
 	CDCPIVOT=$(BUILD)/cdcpivot bench/state.sh $(STATE_KEYS)
 
 # The --state store comparison: durable random get+put at 1M keys with

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "memberindex.h"
 #include "envelope.h"
 #include "options.h"
 
@@ -48,6 +49,8 @@ struct diff {
 	size_t nold_unknown;
 	size_t cap;
 	struct buf placeholder_b64; /* the placeholder as bytea shows it */
+	struct member_index before; /* the event's before and after, by name */
+	struct member_index after;
 };
 
 void diff_init(struct diff *d, const char *placeholder);

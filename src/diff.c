@@ -26,6 +26,8 @@ diff_free(struct diff *d)
 	free(d->missing_ids);
 	free(d->old_unknown);
 	buf_free(&d->placeholder_b64);
+	member_index_free(&d->before);
+	member_index_free(&d->after);
 	memset(d, 0, sizeof *d);
 }
 
@@ -101,6 +103,18 @@ member(const cJSON *obj, const char *name)
 	return obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
 }
 
+/* A column of the event's before or after through its index, any other
+ * object's member by a walk. */
+static const cJSON *
+column(const struct diff *d, const cJSON *obj, const char *name)
+{
+	if (obj != NULL && obj == d->before.obj)
+		return member_index_get(&d->before, name);
+	if (obj != NULL && obj == d->after.obj)
+		return member_index_get(&d->after, name);
+	return member(obj, name);
+}
+
 /* Whether path ("a" or "a.b.c") is inside the top-level field name. */
 static int
 path_in(const char *path, const char *name)
@@ -150,8 +164,8 @@ mongo_removed(const struct envelope *env, const char *name)
 static void
 track(struct diff *d, const struct envelope *env, const struct options *o, const char *name)
 {
-	const cJSON *b = member(env->before, name);
-	const cJSON *a = member(env->after, name);
+	const cJSON *b = column(d, env->before, name);
+	const cJSON *a = column(d, env->after, name);
 	const cJSON *old = NULL, *new = NULL;
 	if (env->op == 'd') {
 		old = b;
@@ -201,8 +215,8 @@ static void
 track_id_changes(struct diff *d, const struct envelope *env)
 {
 	for (size_t i = 0; i < d->nids; i++) {
-		const cJSON *b = member(env->before, d->id_names[i]);
-		const cJSON *a = member(env->after, d->id_names[i]);
+		const cJSON *b = column(d, env->before, d->id_names[i]);
+		const cJSON *a = column(d, env->after, d->id_names[i]);
 		if (b == NULL || a == NULL || jsonval_equal(b, a))
 			continue;
 		struct field_change *fc = &d->changes[d->n++];
@@ -227,10 +241,10 @@ find_ids(struct diff *d, const struct envelope *env, const struct options *o, co
 		d->id_names[d->nids++] = image->child->string;
 	}
 	for (size_t i = 0; i < d->nids; i++) {
-		const cJSON *v = member(image, d->id_names[i]);
+		const cJSON *v = column(d, image, d->id_names[i]);
 		if (v == NULL)
 			v = member(env->key, d->id_names[i]);
-		if (v == NULL && o->ids.n > 0 && member(env->before, d->id_names[i]) == NULL)
+		if (v == NULL && o->ids.n > 0 && column(d, env->before, d->id_names[i]) == NULL)
 			d->missing_ids[d->nmissing_ids++] = d->id_names[i];
 		d->id_values[i] = v;
 	}
@@ -249,14 +263,14 @@ track_all(struct diff *d, const struct envelope *env, const struct options *o, c
 		cJSON_ArrayForEach(c, env->removed) {
 			const char *name = cJSON_GetStringValue(c);
 			if (name != NULL && strchr(name, '.') == NULL && !is_id(d, name) &&
-			    member(env->after, name) == NULL)
+			    column(d, env->after, name) == NULL)
 				track(d, env, o, name);
 		}
 	}
 	if (env->op == 'u') {
 		/* Columns only in before: dropped while the event was in flight. */
 		for (const cJSON *c = env->before ? env->before->child : NULL; c != NULL; c = c->next)
-			if (!is_id(d, c->string) && member(env->after, c->string) == NULL)
+			if (!is_id(d, c->string) && column(d, env->after, c->string) == NULL)
 				track(d, env, o, c->string);
 	}
 }
@@ -270,6 +284,8 @@ diff_event(struct diff *d, const struct envelope *env, const struct options *o)
 	    count_members(env->removed) + 1);
 	d->nids = d->n = d->nmissing = d->nunavailable = d->nmissing_ids = d->nold_unknown = 0;
 	d->notes = 0;
+	member_index_build(&d->before, env->before);
+	member_index_build(&d->after, env->after);
 
 	find_ids(d, env, o, image);
 	if (env->op == 'u' && env->before != NULL)
