@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -210,6 +211,21 @@ def load_equivalent():
     return eq
 
 
+def kill_session(sid):
+    """SIGKILL to every process of session sid (the runner's children and
+    theirs, in whatever process group)."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) == sid:
+                os.kill(int(pid), signal.SIGKILL)
+        except (OSError, IndexError, ValueError):
+            pass
+
+
 class Tree:
     def __init__(self, n):
         self.dir = os.path.join(ROOT, "build", "mutate", "tree%d" % n)
@@ -234,19 +250,23 @@ class Tree:
         env.pop("CK_RUN_CASE", None)
         # Its own session, killed whole afterwards: a mutant that loops makes
         # Check time the test out, but the cdcpivot it ran would spin on.
-        p = subprocess.Popen(["build/check_cdcpivot"], cwd=self.dir, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             start_new_session=True)
-        try:
-            out, _ = p.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            out = None
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        if out is None:
-            p.communicate()
+        # Check puts each test in a process group of its own, so the session
+        # (not the runner's group) is what is killed. The output goes to a
+        # file: a pipe would stay open in such a leftover and never end.
+        with tempfile.TemporaryFile() as log:
+            p = subprocess.Popen(["build/check_cdcpivot"], cwd=self.dir, env=env,
+                                 stdout=log, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+            try:
+                p.wait(timeout=timeout)
+                timed_out = False
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            kill_session(p.pid)
+            p.wait()
+            log.seek(0)
+            out = log.read()
+        if timed_out:
             return None, "timeout"
         text = out.decode(errors="replace")
         if not SUMMARY_RE.search(text):
@@ -338,7 +358,9 @@ def main():
         if not ok:
             print(out)
             sys.exit("mutate: the unmutated tree does not build")
+        started = time.time()
         fails, text = t.unit(600)
+        t.seconds = time.time() - started
         if fails is None:
             print(text)
             sys.exit("mutate: the unit runner fails on the unmutated tree")
@@ -347,8 +369,12 @@ def main():
     if base:
         print("mutate: %d tests fail on the unmutated tree (ignored): %s"
               % (len(base), ", ".join(sorted(":".join(t) for t in base))))
-    # Baseline run time bounds each mutant's run (hangs count as killed).
-    timeout = 60
+    # The baseline's run time bounds each mutant's run (a hang counts as
+    # killed): three times the slowest baseline, so that a loaded machine
+    # does not turn slow runs into kills.
+    timeout = max(60, 3 * max(t.seconds for t in trees))
+    print("mutate: the unit runner takes %.0f s unmutated; a mutant's run is stopped at %.0f s"
+          % (max(t.seconds for t in trees), timeout))
 
     work = named + [m for m in chosen if key(m) not in equivalent]
     equiv = [m for m in chosen if key(m) in equivalent]
