@@ -97,4 +97,20 @@ for n in 1 16 17 500; do
 done
 report "a new schema on every event" \
 	"$(input tables-new-schema gen_tables.py 1 200000 --keys --new-schema-each)" 200000 3
+
+# Instructions do not depend on the machine's load: the same ratios from
+# callgrind on the first 10,000 events, when valgrind is there.
+if command -v valgrind >/dev/null 2>&1; then
+	echo "== cliffs: instructions per event (callgrind, 10,000 events; ratio to 1 table)"
+	base_ir=
+	for name in tables-1 tables-500 tables-new-schema; do
+		head -n 10000 "$out/$name.jsonl" >"$tmp/slice"
+		valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$CDCPIVOT" -q --id id \
+			<"$tmp/slice" >/dev/null 2>"$tmp/cg.err" || { cat "$tmp/cg.err"; status=1; continue; }
+		ir=$(sed -n '/^summary:/{s/^summary: *//p;q}' "$tmp/cg")
+		[ -n "$base_ir" ] || base_ir=$ir
+		awk -v l="$name" -v ir="$ir" -v b="$base_ir" 'BEGIN {
+			printf "  %-30s %8.0f Ir/event %6.2fx\n", l, ir / 10000, ir / b }'
+	done
+fi
 exit "$status"

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "jsonarena.h"
+#include "jsonval.h"
 #include "schemacache.h"
 
 static struct schema_entry *
@@ -138,6 +140,70 @@ static const struct {
 	{"[1}", 3},              /* not validated: brackets are counted */
 };
 
+/* The kept tree is the schema's own tree, whatever allocator the line's
+ * parse used: same members in the same order with the same names and
+ * values, numbers still their literal text, the links cJSON's readers
+ * follow (next, and the first child's prev at the last), under an arena as
+ * without one, and it outlives the arena's reset. */
+static void
+same_tree(const cJSON *a, const cJSON *b)
+{
+	for (; a != NULL || b != NULL; a = a->next, b = b->next) {
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_int_eq(a->type & 0xff, b->type & 0xff);
+		if (a->string != NULL || b->string != NULL)
+			ck_assert_str_eq(a->string, b->string);
+		if (cJSON_IsString(a))
+			ck_assert_str_eq(a->valuestring, b->valuestring);
+		if (cJSON_IsNumber(a)) {
+			const char *pa, *pb;
+			char ta[32], tb[32];
+			size_t na = jsonval_number_text(a, &pa, ta), nb = jsonval_number_text(b, &pb, tb);
+			ck_assert_uint_eq(na, nb);
+			ck_assert_int_eq(memcmp(pa, pb, na), 0);
+		}
+		if (a->child != NULL) {
+			const cJSON *last = a->child;
+			while (last->next != NULL)
+				last = last->next;
+			ck_assert_ptr_eq(a->child->prev, last);
+		}
+		same_tree(a->child, b->child);
+	}
+}
+
+START_TEST(kept_tree_is_the_schema)
+{
+	static const char text[] =
+	    "{\"type\":\"struct\",\"fields\":[{\"type\":\"int64\",\"optional\":false,\"field\":\"id\"},"
+	    "{\"type\":\"bytes\",\"name\":\"org.apache.kafka.connect.data.Decimal\",\"version\":1,"
+	    "\"parameters\":{\"scale\":\"2\",\"connect.decimal.precision\":\"10\"},\"field\":\"amount\"},"
+	    "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"default\":[\"a\",\"\\u00e9\"],"
+	    "\"field\":\"tags\"}],\"optional\":true,\"name\":\"x.y\",\"n\":-1.5e3,\"e\":{},\"z\":[]}";
+	size_t off;
+	int trailing;
+	cJSON *want = jsonval_parse(text, strlen(text), &off, &trailing);
+	ck_assert_ptr_nonnull(want);
+	struct schema_cache *c = schema_cache_new(4, 0);
+	struct jsonarena arena;
+	jsonarena_init(&arena);
+	jsonarena_enter(&arena);
+	struct schema_entry *in_arena = add(c, text);
+	ck_assert_ptr_eq(jsonarena_leave(), &arena);
+	jsonarena_reset(&arena);
+	jsonarena_free(&arena);
+	same_tree(in_arena->schema, want);
+	char other[sizeof text + 1];
+	snprintf(other, sizeof other, "%s ", text); /* another entry, parsed without an arena */
+	struct schema_entry *plain = add(c, other);
+	ck_assert_ptr_ne(plain, in_arena);
+	same_tree(plain->schema, want);
+	schema_cache_free(c);
+	cJSON_Delete(want);
+}
+END_TEST
+
 START_TEST(value_extent)
 {
 	const char *t = extents[_i].text;
@@ -162,6 +228,7 @@ schemacache_suite(void)
 	tcase_add_test(tc, whole_bytes_and_a_value_end);
 	tcase_add_test(tc, null_and_invalid);
 	tcase_add_test(tc, lru_eviction);
+	tcase_add_test(tc, kept_tree_is_the_schema);
 	tcase_add_loop_test(tc, value_extent, 0, sizeof extents / sizeof extents[0]);
 	suite_add_tcase(s, tc);
 	return s;
