@@ -179,6 +179,23 @@ START_TEST(kcat_object_key_gives_ids)
 }
 END_TEST
 
+/* A MongoDB change stream's updateDescription describes updates only: on
+ * an insert it is not read, so a malformed one there rejects nothing. */
+START_TEST(update_description_only_on_updates)
+{
+	static const char in[] =
+	    "{\"after\":\"{\\\"_id\\\":1,\\\"a\\\":2}\",\"op\":\"c\","
+	    "\"updateDescription\":{\"updatedFields\":\"not json\"},"
+	    "\"source\":{\"connector\":\"mongodb\",\"db\":\"d\",\"collection\":\"c\"}}\n";
+	static const char *const argv[] = {"-q", NULL};
+	struct run_result r;
+	run(argv, in, &r);
+	ck_assert_int_eq(r.status, 0);
+	assert_text_eq("rows", r.out, r.out_len, "1,a,,2,,,," INSERTED ",c\n");
+	run_free(&r);
+}
+END_TEST
+
 /* With --id the header is known before any event: an empty input still
  * gets it. */
 START_TEST(header_without_events)
@@ -257,6 +274,7 @@ mutants_suite(void)
 	tcase_add_test(tc, escaped_nul_by_backslash_run);
 	tcase_add_test(tc, decimal_text_with_signs);
 	tcase_add_test(tc, kcat_object_key_gives_ids);
+	tcase_add_test(tc, update_description_only_on_updates);
 	tcase_add_test(tc, header_without_events);
 	tcase_add_test(tc, read_error_is_reported);
 	tcase_add_test(tc, stats_after_a_tombstone);

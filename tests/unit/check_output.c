@@ -485,6 +485,112 @@ START_TEST(pipe_pieces_keep_every_byte)
 }
 END_TEST
 
+/* A stop signal that arrives while the output waits for a full pipe
+ * leaves the reader OUTPUT_STOP_WAIT_MS to make room, not nothing: here
+ * the reader (the signal handler itself, so no timing is involved) drains
+ * the pipe as the signal lands, and every pending event must still be
+ * written. */
+static int grace_rd = -1;
+static volatile sig_atomic_t grace_stop;
+
+static void
+grace_handler(int sig)
+{
+	(void)sig;
+	char b[4096];
+	while (read(grace_rd, b, sizeof b) > 0)
+		;
+	grace_stop = 1;
+}
+
+/* Fills the pipe s.wr (made non-blocking), arms the handler for SIGALRM
+ * and blocks it; wait_mask lets it in. */
+static void
+grace_setup(struct sink *s, sigset_t *old, sigset_t *wait_mask)
+{
+	grace_rd = s->rd;
+	grace_stop = 0;
+	ck_assert_int_eq(fcntl(s->wr, F_SETFL, fcntl(s->wr, F_GETFL) | O_NONBLOCK), 0);
+	char fill[4096];
+	memset(fill, 'f', sizeof fill);
+	while (write(s->wr, fill, sizeof fill) > 0)
+		; /* the pipe is full */
+	struct sigaction sa = {0};
+	sa.sa_handler = grace_handler;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &block, old), 0);
+	*wait_mask = *old;
+	sigdelset(wait_mask, SIGALRM);
+}
+
+/* Commits events of n bytes each (one row), and flushes with SIGALRM due
+ * while the flush waits for room. */
+static int
+grace_flush(struct output *o, int events, size_t n)
+{
+	for (int e = 0; e < events; e++) {
+		for (size_t i = 0; i + 1 < n; i++)
+			buf_putc(&o->data, 'r');
+		buf_putc(&o->data, '\n');
+		ck_assert_int_eq(output_commit(o, 1), 0);
+	}
+	alarm(1); /* lands in the flush's wait for room (blocked until then) */
+	return output_flush(o);
+}
+
+START_TEST(stop_signal_leaves_the_reader_its_grace)
+{
+	struct sink s;
+	sink_open(&s);
+	sigset_t old, wait_mask;
+	grace_setup(&s, &old, &wait_mask);
+	struct output o;
+	output_init(&o, s.wr, 1 << 20);
+	output_signals(&o, &wait_mask, &grace_stop);
+	int rc = grace_flush(&o, 5, 4);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	signal(SIGALRM, SIG_DFL);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(grace_stop, 1);
+	ck_assert_uint_eq(output_rows_pending(&o), 0);
+	ck_assert_uint_eq(o.rows_written, 5);
+	ck_assert_uint_eq(output_written(&o), 5);
+	expect_written(&s, "rrr\nrrr\nrrr\nrrr\nrrr\n", 20);
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
+/* A flush cut short by a stop signal (the reader made room for part of
+ * the events, then took no more): output_written() is exactly the events
+ * that reached the pipe, the first one left pending not included. */
+START_TEST(stop_signal_counts_the_events_written)
+{
+	struct sink s;
+	sink_open(&s);
+	sigset_t old, wait_mask;
+	grace_setup(&s, &old, &wait_mask);
+	struct output o;
+	output_init(&o, s.wr, 1 << 20);
+	output_signals(&o, &wait_mask, &grace_stop);
+	int rc = grace_flush(&o, 100, 4000); /* 400 kB: more than the pipe holds */
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	signal(SIGALRM, SIG_DFL);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(grace_stop, 1);
+	ck_assert_uint_gt(o.rows_written, 0);
+	ck_assert_uint_gt(output_rows_pending(&o), 0);
+	ck_assert_uint_eq(o.rows_written + output_rows_pending(&o), 100);
+	ck_assert_uint_eq(output_written(&o), o.rows_written);
+	output_free(&o);
+	sink_close(&s);
+}
+END_TEST
+
 /* A regular file that fails part way (RLIMIT_FSIZE) is cut back to the
  * last whole event, and only the rows of whole events count. */
 START_TEST(short_write_to_file_is_undone)
@@ -509,7 +615,8 @@ START_TEST(short_write_to_file_is_undone)
 	}
 	int st;
 	ck_assert(waitpid(pid, &st, 0) == pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "flush did not report EFBIG with 10 rows");
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "flush did not report EFBIG with 10 rows");
 	ck_assert_int_eq(lseek(fd, 0, SEEK_END), 1000);
 	close(fd);
 }
@@ -598,6 +705,8 @@ output_suite(void)
 	tcase_add_test(tc, write_error_ebadf);
 	tcase_add_loop_test(tc, pipe_pieces_keep_every_byte, 0, 5);
 	tcase_add_test(tc, short_write_to_file_is_undone);
+	tcase_add_test(tc, stop_signal_leaves_the_reader_its_grace);
+	tcase_add_test(tc, stop_signal_counts_the_events_written);
 	tcase_add_test(tc, repair_tail_cuts_part_of_a_row);
 	tcase_add_test(tc, commits_written_stops_at_error);
 	suite_add_tcase(s, tc);
