@@ -182,7 +182,7 @@ evict_oldest(struct schema_cache *c)
 	unlink_bucket(c, i);
 	c->bytes -= c->slots[i].e.len;
 	entry_clear(&c->slots[i].e);
-	for (int k = 0; k < 2; k++)
+	for (size_t k = 0; k < 2; k++)
 		if (c->recent[k] == i)
 			c->recent[k] = NONE;
 	return i;

@@ -204,6 +204,31 @@ START_TEST(kept_tree_is_the_schema)
 }
 END_TEST
 
+/* _recent finds each of the last two schemas found (a key schema and a
+ * value schema taking turns), by their bytes, and no other. */
+START_TEST(recent_holds_the_last_two)
+{
+	struct schema_cache *c = schema_cache_new(8, 0);
+	const char *k = "{\"type\":\"struct\",\"name\":\"k\"}", *v = "{\"type\":\"struct\",\"name\":\"v\"}",
+	           *o = "{\"type\":\"struct\",\"name\":\"o\"}";
+	struct schema_entry *eo = add(c, o), *ek = add(c, k), *ev = add(c, v);
+	char tk[64], tv[64], to[64];
+	snprintf(tk, sizeof tk, "%s,", k);
+	snprintf(tv, sizeof tv, "%s,", v);
+	snprintf(to, sizeof to, "%s,", o);
+	for (int turn = 0; turn < 3; turn++) {
+		ck_assert_ptr_eq(schema_cache_recent(c, tk, strlen(tk)), ek);
+		ck_assert_ptr_eq(schema_cache_recent(c, tv, strlen(tv)), ev);
+	}
+	ck_assert_ptr_null(schema_cache_recent(c, to, strlen(to))); /* cached, not recent */
+	ck_assert_ptr_eq(match(c, to), eo);
+	ck_assert_ptr_eq(schema_cache_recent(c, to, strlen(to)), eo); /* now the last found */
+	ck_assert_ptr_eq(schema_cache_recent(c, tv, strlen(tv)), ev);
+	ck_assert_ptr_null(schema_cache_recent(c, tk, strlen(tk))); /* third back */
+	schema_cache_free(c);
+}
+END_TEST
+
 START_TEST(value_extent)
 {
 	const char *t = extents[_i].text;
@@ -228,6 +253,7 @@ schemacache_suite(void)
 	tcase_add_test(tc, whole_bytes_and_a_value_end);
 	tcase_add_test(tc, null_and_invalid);
 	tcase_add_test(tc, lru_eviction);
+	tcase_add_test(tc, recent_holds_the_last_two);
 	tcase_add_test(tc, kept_tree_is_the_schema);
 	tcase_add_loop_test(tc, value_extent, 0, sizeof extents / sizeof extents[0]);
 	suite_add_tcase(s, tc);
