@@ -36,10 +36,10 @@ enum envelope_skip {
 	SKIP_TRUNCATE,  /* op t */
 	SKIP_MESSAGE,   /* op m */
 	SKIP_SCHEMA,    /* schema change (DDL) events, no row image */
-	SKIP_TABLE,     /* not a --table the user asked for */
-	SKIP_DUPLICATE, /* seen within the --dedup window */
 	SKIP_KINDS
 };
+/* Change events that a later stage leaves out (another --table, a
+ * duplicate) are counted where that is decided: see tally.h. */
 
 extern const char *const envelope_skip_names[SKIP_KINDS];
 
@@ -60,6 +60,11 @@ struct envelope {
 	const cJSON *record;     /* the kcat -J record, or NULL */
 	int has_ts;
 	int64_t ts_ms;           /* source commit time, else envelope ts_ms */
+	/* The table the source names: "schema.table", else "db.table", else
+	 * "table" (or MongoDB's collection), cut to fit; "" when it names
+	 * none. Worked out once, for every stage that names the table. */
+	char table[256];
+	size_t table_len;
 
 	/* MongoDB (source.connector "mongodb"). A delete carries no before
 	 * image: before is then built from the record key's "id" (or "_id"),

@@ -12,8 +12,6 @@
 
 const char *const envelope_skip_names[SKIP_KINDS] = {
 	"tombstone", "banner", "heartbeat", "transaction", "truncate", "message", "schema change",
-	"other table",
-	"duplicate",
 };
 
 static void reject(struct envelope *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -149,6 +147,29 @@ find_time(struct envelope *env)
 				return;
 		}
 	}
+}
+
+/* env->table, from the source block (see envelope.h). */
+static void
+find_table(struct envelope *env)
+{
+	const cJSON *src = env->source;
+	const char *schema = cJSON_GetStringValue(member(src, "schema"));
+	const char *db = cJSON_GetStringValue(member(src, "db"));
+	const char *table = cJSON_GetStringValue(member(src, "table"));
+	if (table == NULL) /* MongoDB names a collection */
+		table = cJSON_GetStringValue(member(src, "collection"));
+	const size_t n = sizeof env->table;
+	int k;
+	if (table == NULL || table[0] == '\0')
+		k = snprintf(env->table, n, "%s", "");
+	else if (schema != NULL && schema[0] != '\0')
+		k = snprintf(env->table, n, "%s.%s", schema, table);
+	else if (db != NULL && db[0] != '\0')
+		k = snprintf(env->table, n, "%s.%s", db, table);
+	else
+		k = snprintf(env->table, n, "%s", table);
+	env->table_len = k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
 }
 
 static int
@@ -492,6 +513,7 @@ classify_payload(struct envelope *env, const cJSON *payload)
 		return;
 	}
 	find_time(env);
+	find_table(env);
 	env->kind = ENVELOPE_CHANGE;
 }
 

@@ -11,6 +11,7 @@ main(void)
 	srunner_add_suite(sr, checkpoint_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, decimal_suite());
+	srunner_add_suite(sr, deadletter_suite());
 	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, dedup_suite());
 	srunner_add_suite(sr, diag_suite());

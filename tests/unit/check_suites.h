@@ -8,6 +8,7 @@ Suite *base64_suite(void);
 Suite *checkpoint_suite(void);
 Suite *cli_suite(void);
 Suite *decimal_suite(void);
+Suite *deadletter_suite(void);
 Suite *decode_suite(void);
 Suite *dedup_suite(void);
 Suite *diag_suite(void);
