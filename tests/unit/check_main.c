@@ -8,11 +8,14 @@ int
 main(void)
 {
 	SRunner *sr = srunner_create(base64_suite());
+	srunner_add_suite(sr, buf_suite());
 	srunner_add_suite(sr, checkpoint_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, columns_suite());
 	srunner_add_suite(sr, decimal_suite());
 	srunner_add_suite(sr, deadletter_suite());
 	srunner_add_suite(sr, decode_suite());
+	srunner_add_suite(sr, decoders_suite());
 	srunner_add_suite(sr, dedup_suite());
 	srunner_add_suite(sr, diag_suite());
 	srunner_add_suite(sr, diff_suite());
@@ -28,6 +31,7 @@ main(void)
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, schemacache_suite());
 	srunner_add_suite(sr, pins_suite());
+	srunner_add_suite(sr, pivot_suite());
 	srunner_add_suite(sr, state_suite());
 	srunner_add_suite(sr, stateful_suite());
 	srunner_add_suite(sr, timefmt_suite());

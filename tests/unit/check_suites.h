@@ -5,11 +5,14 @@
 
 /* One suite per module, all run by check_main.c. */
 Suite *base64_suite(void);
+Suite *buf_suite(void);
 Suite *checkpoint_suite(void);
 Suite *cli_suite(void);
+Suite *columns_suite(void);
 Suite *decimal_suite(void);
 Suite *deadletter_suite(void);
 Suite *decode_suite(void);
+Suite *decoders_suite(void);
 Suite *dedup_suite(void);
 Suite *diag_suite(void);
 Suite *diff_suite(void);
@@ -25,6 +28,7 @@ Suite *options_suite(void);
 Suite *output_suite(void);
 Suite *schemacache_suite(void);
 Suite *pins_suite(void);
+Suite *pivot_suite(void);
 Suite *state_suite(void);
 Suite *stateful_suite(void);
 Suite *timefmt_suite(void);
