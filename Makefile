@@ -62,16 +62,20 @@ unit: $(BUILD)/check_cdcpivot $(BUILD)/cdcpivot $(BUILD)/fsync_shim.so
 	CDCPIVOT=$(BUILD)/cdcpivot TZ=UTC LC_ALL=C CK_EXCLUDE_TAGS='$(UNIT_EXCLUDE_TAGS)' $(BUILD)/check_cdcpivot
 	python3 tests/state/run.py $(BUILD)/cdcpivot
 
-check: unit docs-test asan valgrind clang-O0 man-lint install-test fuzz
+check: unit docs-test limits asan valgrind clang-O0 man-lint install-test fuzz
 
 # The fast loop: unit suites, golden files, CLI tests and the documents'
 # examples, in seconds.
-test: unit docs-test
+test: unit docs-test limits
 
 # Every cdcpivot command in README, the man page and examples/*.md runs on
 # the bundled walk-through; README's shown output must match.
 docs-test: $(BUILD)/cdcpivot
 	python3 tests/docs/run_examples.py $(BUILD)/cdcpivot README.md man/cdcpivot.1 examples/*.md
+
+# Function and file size limits (tests/limits.sh, with pmccabe).
+limits:
+	tests/limits.sh
 
 # The other compiler, unoptimised: catches warnings gcc misses and link
 # dependencies that -O2 builtins hide.
@@ -182,5 +186,5 @@ format:
 clean:
 	rm -rf build cdcpivot
 
-.PHONY: all unit test docs-test check asan valgrind clang-O0 man-lint install-test install uninstall \
+.PHONY: all unit test docs-test limits check asan valgrind clang-O0 man-lint install-test install uninstall \
 	golden-update format clean e2e e2e-real e2e-deps bench bench-state fuzz mutate
