@@ -131,24 +131,28 @@ warnings_event(struct warnings *w, const struct envelope *env, unsigned long lin
 	missing_ids(w, env, lineno, rep);
 }
 
+/* A warning about a table, once per table: "<table>: <what>". */
+static void
+table_warning(struct warnings *w, const struct envelope *env, unsigned long lineno, const char *kind,
+    const char *what)
+{
+	if (first(w, kind, env->table))
+		diag_warn(w->diag, lineno, "%s: %s", env->table_len > 0 ? env->table : "the table", what);
+}
+
 void
 warnings_state_position(struct warnings *w, const struct envelope *env, unsigned long lineno)
 {
-	const char *t = env->table;
-	int named = env->table_len > 0;
-	if (first(w, "state-position", t))
-		diag_warn(w->diag, lineno,
-		    "%s: an event without a position (no lsn, not a kcat -J record): --state cannot tell a replay of it from a new change",
-		    named ? t : "the table");
+	table_warning(w, env, lineno, "state-position",
+	    "an event without a position (no lsn, not a kcat -J record): --state cannot tell a replay of it from a new change");
 }
 
 void
 warnings_state_miss(struct warnings *w, const struct envelope *env, unsigned long lineno)
 {
-	const char *t = env->table;
-	int named = env->table_len > 0;
-	if (first(w, "state-miss", t))
-		diag_warn(w->diag, lineno,
-		    "%s: a row not in --state %s (it starts with the changes it sees; bootstrap it from a snapshot): its old values are unknown (--meta old_source says unknown)",
-		    named ? t : "the table", w->cfg.state_dir);
+	char what[1024]; /* as long as the message diag_warn keeps */
+	snprintf(what, sizeof what,
+	    "a row not in --state %s (it starts with the changes it sees; bootstrap it from a snapshot): its old values are unknown (--meta old_source says unknown)",
+	    w->cfg.state_dir);
+	table_warning(w, env, lineno, "state-miss", what);
 }
