@@ -3,7 +3,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "envelope.h"
+#include "classified.h"
 
 /* A record value that is a JSON object -> its classification on env (see
  * envelope.h): a change event with its row images, source, commit time

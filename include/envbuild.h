@@ -5,7 +5,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "envelope.h"
+#include "classified.h"
 
 /* The pieces that the envelope's parsers (envelope.c: the line's framing,
  * changeevent.c: the Debezium event, mongodb.c: MongoDB's forms) share to

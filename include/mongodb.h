@@ -1,7 +1,7 @@
 #ifndef CDCPIVOT_MONGODB_H
 #define CDCPIVOT_MONGODB_H
 
-#include "envelope.h"
+#include "classified.h"
 
 /* MongoDB's own event forms (source.connector "mongodb", see the MongoDB
  * part of struct envelope), applied to a classified change event: the

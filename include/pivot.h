@@ -7,7 +7,7 @@
 #include "buf.h"
 #include "decode.h"
 #include "diff.h"
-#include "envelope.h"
+#include "classified.h"
 #include "options.h"
 #include "timefmt.h"
 #include "writer.h"

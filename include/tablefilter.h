@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "envelope.h"
+#include "classified.h"
 #include "options.h"
 
 /* --table PATTERN: which change events are wanted, by their schema.table

@@ -1,7 +1,7 @@
 #ifndef CDCPIVOT_TALLY_H
 #define CDCPIVOT_TALLY_H
 
-#include "envelope.h"
+#include "classified.h"
 
 /* The counters behind the summary line, kept by the pipeline: each
  * counter is incremented where its outcome is decided, and diag_summary()

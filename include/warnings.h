@@ -2,7 +2,7 @@
 #define CDCPIVOT_WARNINGS_H
 
 #include "diag.h"
-#include "envelope.h"
+#include "classified.h"
 #include "pivot.h"
 
 /* The warnings about what an event lacks (REPLICA IDENTITY, TOAST, fields

@@ -6,6 +6,7 @@
 
 #include "check_suites.h"
 #include "envbuild.h"
+#include "envelope.h"
 
 static const struct {
 	const char *text;
