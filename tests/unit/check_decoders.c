@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "check_suites.h"
 #include "decode.h"
 #include "decodecolumn.h"
@@ -140,14 +141,15 @@ END_TEST
 /* Beyond MAX_DEPTH nested schemas, values are printed without decoding. */
 START_TEST(too_deep_is_plain)
 {
-	char field[4096] = "{\"type\":\"int32\",\"name\":\"io.debezium.time.Date\"}";
-	char tmp[4096];
-	for (int i = 0; i < MAX_DEPTH + 2; i++) {
-		snprintf(tmp, sizeof tmp, "{\"type\":\"array\",\"items\":%s}", field);
-		memcpy(field, tmp, sizeof field);
-	}
-	snprintf(tmp, sizeof tmp, "%.*s,\"field\":\"deep\"}", (int)strlen(field) - 1, field);
-	cJSON *s = envelope_with(tmp);
+	struct buf field;
+	buf_init(&field);
+	for (int i = 0; i < MAX_DEPTH + 2; i++)
+		buf_puts(&field, "{\"type\":\"array\",\"items\":");
+	buf_puts(&field, "{\"type\":\"int32\",\"name\":\"io.debezium.time.Date\"}");
+	for (int i = 0; i < MAX_DEPTH + 2; i++)
+		buf_puts(&field, i == MAX_DEPTH + 1 ? ",\"field\":\"deep\"}" : "}");
+	cJSON *s = envelope_with(buf_cstr(&field));
+	buf_free(&field);
 	struct decode_table *t = decode_table_new(s);
 	const struct decode_column *c = decode_table_column(t, "deep");
 	int depth = 0;
