@@ -4,25 +4,22 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "envelope.h"
+#include "tally.h"
 
-/* Every message the user sees on stderr, and the counters behind the
- * summary line. One form: "cdcpivot: <input>:LINE: message". */
+/* Every message the user sees on stderr, in one form: "cdcpivot:
+ * <input>:LINE: message", one line, with control bytes escaped so that
+ * quoted input can neither break the line nor drive a terminal. diag only
+ * writes messages: the counters are a struct tally, the copy of rejected
+ * lines a struct deadletter, both kept by the pipeline. */
 struct diag {
 	FILE *err;
-	FILE *dead_letter;  /* rejected lines are appended here, or NULL */
 	const char *input;  /* "<stdin>" or the file name being read */
-	unsigned long long events, rows, rejected;
-	unsigned long long skipped[SKIP_KINDS];
-	int dead_letter_failed;
 };
 
-void diag_init(struct diag *d, FILE *err, FILE *dead_letter);
+void diag_init(struct diag *d, FILE *err);
 
-/* A rejected input line: message, counter, and dead-letter copy (none
- * when line is NULL: an over-long line was never kept). */
-void diag_reject(struct diag *d, unsigned long lineno, const char *line, size_t len,
-    const char *reason);
+/* The message of a rejected input line (reason is escaped). */
+void diag_reject(struct diag *d, unsigned long lineno, const char *reason);
 
 void diag_warn(struct diag *d, unsigned long lineno, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -31,6 +28,6 @@ void diag_warn(struct diag *d, unsigned long lineno, const char *fmt, ...)
 void diag_error(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "cdcpivot: summary: N events, N rows, N skipped (kind N, ...), N rejected" */
-void diag_summary(const struct diag *d);
+void diag_summary(const struct diag *d, const struct tally *t);
 
 #endif

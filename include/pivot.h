@@ -7,8 +7,9 @@
 #include "buf.h"
 #include "decode.h"
 #include "diff.h"
-#include "envelope.h"
+#include "classified.h"
 #include "options.h"
+#include "timefmt.h"
 #include "writer.h"
 
 /* A change event -> output rows: the id columns, change_field, old_value,
@@ -27,6 +28,26 @@ struct span {
 struct pivot_mismatch {
 	const char *name;
 	int why;
+};
+
+/* What pivot_event() found besides the rows, for the pipeline to turn
+ * into messages. Every pointer is into the envelope's trees, the options
+ * or the pivot, and is valid until the envelope is cleared or the next
+ * pivot_event() call, whichever comes first. */
+struct pivot_report {
+	const char *refused;  /* why the event gave no rows although it
+	                         should have (its line is rejected), or NULL */
+	unsigned notes;       /* enum diff_note bits */
+	const char *const *old_unknown; /* changed, old value not sent */
+	size_t nold_unknown;
+	const char *const *unavailable; /* not sent: not reported as changed */
+	size_t nunavailable;
+	const char *const *missing;     /* --fields names in neither image */
+	size_t nmissing;
+	const char *const *missing_ids; /* --id names in neither row nor key */
+	size_t nmissing_ids;
+	const struct pivot_mismatch *mismatch; /* printed as they arrived */
+	size_t nmismatch;
 };
 
 struct pivot {
@@ -50,8 +71,7 @@ struct pivot {
 	char **header_ids;         /* --header without --id: the id columns */
 	size_t nheader_ids;        /* the header was written with */
 	char header_table[256];    /* and the table they came from */
-	char refused[384];         /* why the last event gave no rows although
-	                              it should have, or "" */
+	char refused[384];         /* see pivot_report.refused, or "" */
 	/* --meta old_source of one row, given what the event alone says
 	 * (dflt); NULL: dflt. The --state hook (stateful_old_source). */
 	const char *(*old_source)(const void *ctx, const struct envelope *env,
@@ -60,6 +80,9 @@ struct pivot {
 	int64_t inserted_ms;       /* cached rendering of datetime_inserted */
 	char inserted[40];
 	size_t inserted_len;
+	/* The texts of the current event's cells that are not values. */
+	char commit[TIMEFMT_MAX];  /* its commit time */
+	char op[2];                /* crud_type */
 };
 
 void pivot_init(struct pivot *p, const struct options *o);
@@ -69,15 +92,13 @@ void pivot_free(struct pivot *p);
  * event (--id given): the CREATE TABLE of --ddl, then the --header line. */
 void pivot_begin(struct pivot *p, struct buf *out);
 
-/* Writes the event's "schema.table" (or "db.table", or "table") into out
- * (n bytes) and returns its length; 0 when the source names no table. */
-size_t pivot_table_name(const struct envelope *env, char *out, size_t n);
-
 /* Appends the rows of one ENVELOPE_CHANGE envelope to out and returns how
- * many. now_ms is the datetime_inserted instant. p->diff describes the
- * event afterwards (notes, missing and unavailable fields). An event that
- * cannot be written under the header already written (--header without
- * --id, and its id columns differ) gives no rows and p->refused says why. */
-size_t pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out);
+ * many. now_ms is the datetime_inserted instant. *rep is filled in
+ * whatever the outcome. An event that cannot be written under the header
+ * already written (--header without --id, and its id columns differ), or
+ * that holds a decimal scale beyond any database's, gives no rows and
+ * rep->refused says why. */
+size_t pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out,
+    struct pivot_report *rep);
 
 #endif

@@ -1,15 +1,13 @@
 #include "diag.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
 void
-diag_init(struct diag *d, FILE *err, FILE *dead_letter)
+diag_init(struct diag *d, FILE *err)
 {
 	memset(d, 0, sizeof *d);
 	d->err = err;
-	d->dead_letter = dead_letter;
 	d->input = "<stdin>";
 }
 
@@ -28,22 +26,11 @@ put_clean(FILE *f, const char *s)
 }
 
 void
-diag_reject(struct diag *d, unsigned long lineno, const char *line, size_t len, const char *reason)
+diag_reject(struct diag *d, unsigned long lineno, const char *reason)
 {
-	d->rejected++;
 	fprintf(d->err, "cdcpivot: %s:%lu: ", d->input, lineno);
 	put_clean(d->err, reason);
 	putc('\n', d->err);
-	if (line != NULL && d->dead_letter != NULL && !d->dead_letter_failed) {
-		/* Whole line or nothing would need a rename dance; a line is
-		 * written in one fwrite and flushed so an operator can
-		 * replay the file while we run. */
-		if (fwrite(line, 1, len, d->dead_letter) != len || putc('\n', d->dead_letter) == EOF ||
-		    fflush(d->dead_letter) == EOF) {
-			d->dead_letter_failed = 1;
-			fprintf(d->err, "cdcpivot: dead-letter file: %s\n", strerror(errno));
-		}
-	}
 }
 
 void
@@ -72,22 +59,25 @@ diag_error(struct diag *d, const char *fmt, ...)
 	putc('\n', d->err);
 }
 
-void
-diag_summary(const struct diag *d)
+/* Appends ", name N" (or " (name N" first) to detail when n is not 0. */
+static size_t
+put_skip(char *detail, size_t size, size_t used, const char *name, unsigned long long n)
 {
-	unsigned long long skipped = 0;
-	for (int k = 0; k < SKIP_KINDS; k++)
-		skipped += d->skipped[k];
+	if (n == 0 || used >= size)
+		return used;
+	int k = snprintf(detail + used, size - used, "%s%s %llu", used ? ", " : " (", name, n);
+	return k > 0 ? used + (size_t)k : used;
+}
+
+void
+diag_summary(const struct diag *d, const struct tally *t)
+{
 	char detail[256] = "";
 	size_t used = 0;
-	for (int k = 0; k < SKIP_KINDS && used < sizeof detail; k++) {
-		if (d->skipped[k] == 0)
-			continue;
-		int n = snprintf(detail + used, sizeof detail - used, "%s%s %llu",
-		    used ? ", " : " (", envelope_skip_names[k], d->skipped[k]);
-		if (n > 0)
-			used += (size_t)n;
-	}
+	for (int k = 0; k < SKIP_KINDS; k++)
+		used = put_skip(detail, sizeof detail, used, envelope_skip_names[k], t->skipped[k]);
+	used = put_skip(detail, sizeof detail, used, "other table", t->other_table);
+	used = put_skip(detail, sizeof detail, used, "duplicate", t->duplicate);
 	fprintf(d->err, "cdcpivot: summary: %llu events, %llu rows, %llu skipped%s%s, %llu rejected\n",
-	    d->events, d->rows, skipped, detail, used ? ")" : "", d->rejected);
+	    t->events, t->rows, tally_skipped(t), detail, used ? ")" : "", t->rejected);
 }

@@ -76,8 +76,6 @@ main(int argc, char **argv)
 	default:
 		install_signals(&wait_mask);
 		status = pipeline_run(&opts, 1, stderr, &stop_requested, &wait_mask);
-		if (stop_requested)
-			status = 128 + stop_requested;
 		break;
 	}
 	options_free(&opts);

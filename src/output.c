@@ -125,12 +125,17 @@ write_committed(struct output *o)
 {
 	if (o->regular || o->wait_mask == NULL)
 		return write_span(o, 0, o->committed);
-	size_t done = 0, k = 0; /* events[k] is the first not yet complete */
+	/* events[k] is the first event not yet complete; events[k..j) are
+	 * those that end within PIPE_BUF bytes of done. Since done only
+	 * grows, an event once within reach stays so: j only moves forward,
+	 * and each event is looked at a bounded number of times. */
+	size_t done = 0, k = 0, j = 0;
 	while (done < o->committed && !o->error) {
 		int between = done == 0 || (k > 0 && o->events[k - 1].end == done);
 		if (between && !wait_writable(o))
 			break;
-		size_t j = k;
+		if (j < k)
+			j = k;
 		while (j < o->nevents && o->events[j].end - done <= PIPE_BUF)
 			j++;
 		size_t end = done + PIPE_BUF; /* inside an event larger than that */

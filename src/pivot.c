@@ -165,27 +165,6 @@ pivot_begin(struct pivot *p, struct buf *out)
 	p->header_done = 1;
 }
 
-size_t
-pivot_table_name(const struct envelope *env, char *out, size_t n)
-{
-	const cJSON *src = env->source;
-	const char *schema = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "schema"));
-	const char *db = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "db"));
-	const char *table = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "table"));
-	if (table == NULL) /* MongoDB names a collection */
-		table = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(src, "collection"));
-	int k;
-	if (table == NULL || table[0] == '\0')
-		k = snprintf(out, n, "%s", "");
-	else if (schema != NULL && schema[0] != '\0')
-		k = snprintf(out, n, "%s.%s", schema, table);
-	else if (db != NULL && db[0] != '\0')
-		k = snprintf(out, n, "%s.%s", db, table);
-	else
-		k = snprintf(out, n, "%s", table);
-	return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
-}
-
 static struct span
 render(struct buf *scratch, const cJSON *v)
 {
@@ -318,7 +297,7 @@ keep_header_ids(struct pivot *p, const struct diff *d, const struct envelope *en
 	for (size_t i = 0; i < d->nids; i++)
 		p->header_ids[i] = xstrndup(d->id_names[i], strlen(d->id_names[i]));
 	p->nheader_ids = d->nids;
-	pivot_table_name(env, p->header_table, sizeof p->header_table);
+	memcpy(p->header_table, env->table, env->table_len + 1);
 }
 
 /* Whether the event's id columns are those under the header; if not, says
@@ -331,8 +310,8 @@ fits_header(struct pivot *p, const struct diff *d, const struct envelope *env)
 		same = strcmp(d->id_names[i], p->header_ids[i]) == 0;
 	if (same)
 		return 1;
-	char table[256], ids[96] = "", was[96] = "";
-	pivot_table_name(env, table, sizeof table);
+	const char *table = env->table;
+	char ids[96] = "", was[96] = "";
 	for (size_t i = 0, u = 0; i < d->nids && u < sizeof ids; i++)
 		u += (size_t)snprintf(ids + u, sizeof ids - u, "%s%s", i ? "," : "", d->id_names[i]);
 	for (size_t i = 0, u = 0; i < p->nheader_ids && u < sizeof was; i++)
@@ -360,26 +339,14 @@ scales_fit(struct pivot *p)
 	return 1;
 }
 
-size_t
-pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out)
+/* Renders every value of the event once into scratch: the id columns,
+ * the old and new value of each change, the --meta columns. Returns the
+ * spans, in that order. */
+static struct span *
+render_values(struct pivot *p, const struct envelope *env)
 {
 	const struct options *o = p->opts;
-	struct diff *d = &p->diff;
-	p->refused[0] = '\0';
-	diff_event(d, env, o);
-	if (d->n == 0)
-		return 0;
-	if (o->header && o->ids.n == 0 && p->header_done && !fits_header(p, d, env))
-		return 0;
-
-	size_t ncols = set_names(p, d->id_names, d->nids);
-	if (o->header && !p->header_done) {
-		writer_header(&p->writer, out, p->names, ncols);
-		keep_header_ids(p, d, env);
-		p->header_done = 1;
-	}
-
-	/* Render every value once; cells point into scratch afterwards. */
+	const struct diff *d = &p->diff;
 	size_t nspans = d->nids + 2 * d->n + o->meta.n;
 	if (nspans > p->nspans) {
 		p->nspans = nspans;
@@ -387,7 +354,6 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 	}
 	struct span *ids = p->spans, *olds = ids + d->nids, *news = olds + d->n, *meta = news + d->n;
 	p->scratch.len = 0;
-	p->nmismatch = 0;
 	choose_table(p, env);
 	for (size_t i = 0; i < d->nids; i++)
 		ids[i] = render_column(p, d->id_names[i], d->id_values[i]);
@@ -397,36 +363,49 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 	}
 	for (size_t i = 0; i < o->meta.n; i++)
 		meta[i] = meta_value(p, env, o->meta.names[i]);
-	if (!scales_fit(p))
-		return 0;
+	return p->spans;
+}
 
-	char ts[TIMEFMT_MAX];
-	struct cell commit = {NULL, 0};
+/* Fills the cells that every row of the event shares: [table], the ids,
+ * the commit times, datetime_inserted, crud_type and the --meta values.
+ * Returns where the tail columns (enum in columns.h) start. */
+static struct cell *
+shared_cells(struct pivot *p, const struct envelope *env, int64_t now_ms, const struct span *ids)
+{
+	const struct options *o = p->opts;
+	const struct span *meta = ids + p->diff.nids + 2 * p->diff.n;
+	struct cell commit = {NULL, 0}, none = {NULL, 0};
 	if (env->has_ts)
-		commit = (struct cell){ts, timefmt_ms(env->ts_ms, ts)};
+		commit = (struct cell){p->commit, timefmt_ms(env->ts_ms, p->commit)};
 	if (now_ms != p->inserted_ms) {
 		p->inserted_len = timefmt_ms(now_ms, p->inserted);
 		p->inserted_ms = now_ms;
 	}
-	char op[2] = {env->op, '\0'};
-	struct cell none = {NULL, 0};
-	char table[256];
-
+	p->op[0] = env->op;
 	struct cell *c = p->cells;
-	if (o->with_table) {
-		size_t k = pivot_table_name(env, table, sizeof table);
-		*c++ = k > 0 ? (struct cell){table, k} : none;
-	}
-	for (size_t i = 0; i < d->nids; i++)
+	if (o->with_table)
+		*c++ = env->table_len > 0 ? (struct cell){env->table, env->table_len} : none;
+	for (size_t i = 0; i < p->diff.nids; i++)
 		*c++ = cell_of(&p->scratch, ids[i]);
 	struct cell *t = c;
 	t[COL_CREATED] = env->op == 'c' || env->op == 'r' ? commit : none;
 	t[COL_UPDATED] = env->op == 'u' ? commit : none;
 	t[COL_DELETED] = env->op == 'd' ? commit : none;
 	t[COL_INSERTED] = (struct cell){p->inserted, p->inserted_len};
-	t[COL_CRUD_TYPE] = (struct cell){op, 1};
+	t[COL_CRUD_TYPE] = (struct cell){p->op, 1};
 	for (size_t i = 0; i < o->meta.n; i++)
 		t[NTAIL + i] = cell_of(&p->scratch, meta[i]);
+	return t;
+}
+
+/* One row per change: the change's own cells over the shared ones. */
+static void
+write_rows(struct pivot *p, const struct envelope *env, const struct span *ids, struct cell *t,
+    size_t ncols, struct buf *out)
+{
+	const struct options *o = p->opts;
+	const struct diff *d = &p->diff;
+	const struct span *olds = ids + d->nids, *news = olds + d->n;
 	for (size_t i = 0; i < d->n; i++) {
 		t[COL_CHANGE_FIELD] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
 		t[COL_OLD_VALUE] = cell_of(&p->scratch, olds[i]);
@@ -438,5 +417,53 @@ pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct 
 			}
 		writer_row(&p->writer, out, p->names, p->cells, ncols);
 	}
+}
+
+static size_t
+event_rows(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out)
+{
+	const struct options *o = p->opts;
+	struct diff *d = &p->diff;
+	diff_event(d, env, o);
+	if (d->n == 0)
+		return 0;
+	if (o->header && o->ids.n == 0 && p->header_done && !fits_header(p, d, env))
+		return 0;
+	size_t ncols = set_names(p, d->id_names, d->nids);
+	if (o->header && !p->header_done) {
+		writer_header(&p->writer, out, p->names, ncols);
+		keep_header_ids(p, d, env);
+		p->header_done = 1;
+	}
+	const struct span *spans = render_values(p, env);
+	if (!scales_fit(p))
+		return 0;
+	struct cell *tail = shared_cells(p, env, now_ms, spans);
+	write_rows(p, env, spans, tail, ncols, out);
 	return d->n;
+}
+
+size_t
+pivot_event(struct pivot *p, const struct envelope *env, int64_t now_ms, struct buf *out,
+    struct pivot_report *rep)
+{
+	p->refused[0] = '\0';
+	p->nmismatch = 0; /* an event that gives no rows has no mismatch */
+	size_t rows = event_rows(p, env, now_ms, out);
+	const struct diff *d = &p->diff;
+	*rep = (struct pivot_report){
+		.refused = p->refused[0] != '\0' ? p->refused : NULL,
+		.notes = d->notes,
+		.old_unknown = d->old_unknown,
+		.nold_unknown = d->nold_unknown,
+		.unavailable = d->unavailable,
+		.nunavailable = d->nunavailable,
+		.missing = d->missing,
+		.nmissing = d->nmissing,
+		.missing_ids = d->missing_ids,
+		.nmissing_ids = d->nmissing_ids,
+		.mismatch = p->mismatch,
+		.nmismatch = p->nmismatch,
+	};
+	return rows;
 }

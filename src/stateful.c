@@ -473,7 +473,7 @@ stateful_prepare(struct stateful *sf, struct envelope *env)
 	sf->nfilled = 0;
 	sf->needed = lacks_before(sf, env) || has_placeholder(sf, env->after) ||
 	    has_placeholder(sf, env->before);
-	pivot_table_name(env, sf->table, sizeof sf->table);
+	memcpy(sf->table, env->table, env->table_len + 1);
 	make_key(sf, env, image);
 	event_pos(env, &sf->pos);
 	struct state_entry e;

@@ -67,14 +67,9 @@ started=$(date +%s)
 failures=0
 passes=0
 
-# Processes started in the background are put in their own session (setsid),
-# so that cleanup can end each one with everything it started. Their pids go
-# to $tmp/pids.
-spawn() {
-	setsid "$@" &
-	echo "$!" >>"$tmp/pids"
-	last_pid=$!
-}
+# spawn, fail, wait_until, need, find_pg, as_pg.
+# shellcheck source=tests/common.sh
+. "$repo/tests/common.sh"
 
 pg_stop() {
 	[ -n "$pg_bin" ] && [ -f "$pgroot/data/postmaster.pid" ] || return 0
@@ -156,21 +151,6 @@ step() {
 	fi
 }
 
-fail() {
-	printf '%s\n' "$*" >&2
-	exit 1
-}
-
-# wait_until SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds.
-wait_until() {
-	limit=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -lt "$limit" ] || return 1
-		sleep 0.1
-	done
-}
-
 # stop_wait PID SECONDS: SIGTERM PID, wait for it, return its exit status.
 stop_wait() {
 	kill -TERM "$1" 2>/dev/null || :
@@ -189,12 +169,6 @@ stop_wait() {
 
 lines() {
 	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
-}
-
-need() {
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || fail "required tool not found: $t"
-	done
 }
 
 pivot() {
@@ -223,29 +197,7 @@ check_tools() {
 	echo "$v_cdcpivot; kcat $v_kcat; $v_python; docker-compose $v_compose; $v_psql; server $v_pg" >"$note"
 }
 
-# The PostgreSQL server binaries: PATH, else Debian's versioned directory.
-pg_bin=
-find_pg() {
-	if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-		pg_bin=$(dirname "$(command -v pg_ctl)")
-	else
-		for d in /usr/lib/postgresql/*/bin; do
-			if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then pg_bin=$d; fi
-		done
-	fi
-	[ -n "$pg_bin" ]
-}
 find_pg || :
-
-# PostgreSQL refuses to run as root: then run the server as "postgres",
-# from a directory it may enter.
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then
-		(cd / && runuser -u postgres -- "$@")
-	else
-		"$@"
-	fi
-}
 
 # ---------------------------------------------------------------- a. compose
 

@@ -404,13 +404,14 @@ run_format(const struct envelope *env, char **argv, int argc, enum format want_f
 	pivot_init(&p, &o);
 	pivot_begin(&p, &r->out);
 	r->header_len = r->out.len;
-	r->rows = pivot_event(&p, env, o.inserted_ms, &r->out);
+	struct pivot_report rep;
+	r->rows = pivot_event(&p, env, o.inserted_ms, &r->out, &rep);
 	r->nids = p.diff.nids;
 
 	/* diff bookkeeping */
 	/* A refused event (a decimal scale beyond any database's, a table
 	 * that does not fit --header) gives no rows and says why. */
-	if (p.refused[0] != '\0')
+	if (rep.refused != NULL)
 		CHECK(r->rows == 0, "a refused event gives no rows", NULL);
 	else
 		CHECK(p.diff.n == r->rows, "pivot_event returns the number of changes", NULL);
@@ -631,7 +632,8 @@ default_csv(const struct envelope *env, struct buf *out)
 		fail("options_parse failed on a fixed argv", err, NULL);
 	struct pivot p;
 	pivot_init(&p, &o);
-	pivot_event(&p, env, o.inserted_ms, out);
+	struct pivot_report rep;
+	pivot_event(&p, env, o.inserted_ms, out, &rep);
 	pivot_free(&p);
 	options_free(&o);
 }

@@ -29,7 +29,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "mutate")
-MODULES = ["envelope", "diff", "memberindex", "decode", "writer", "output", "pipeline", "dedup", "schemacache"]
+MODULES = ["envelope", "changeevent", "mongodb", "envbuild", "diff", "memberindex", "decode", "writer", "output",
+           "pipeline", "tablefilter", "dedup", "schemacache"]
 TARGETS = ["build/check_cdcpivot", "build/cdcpivot", "build/fsync_shim.so"]
 FAIL_RE = re.compile(r"^[^:\s]+:\d+:[FE]:([^:]+):([^:]+):(\d+):", re.M)
 SUMMARY_RE = re.compile(r"^\d+%: Checks: (\d+), Failures: (\d+), Errors: (\d+)", re.M)

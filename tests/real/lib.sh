@@ -2,34 +2,9 @@
 # stop the real components on loopback. Sourced, not run. Expects $tmp (a
 # temporary directory of the run), $repo and $REAL_PY set by the caller.
 
-# Processes started in the background get a session of their own (setsid),
-# so that stop_all can end each one with everything it started.
-spawn() {
-	setsid "$@" &
-	last_pid=$!
-	echo "$last_pid" >>"$tmp/pids"
-}
-
-fail() {
-	printf '%s\n' "$*" >&2
-	exit 1
-}
-
-# wait_until SECONDS COMMAND...: poll COMMAND every 0.2 s until it succeeds.
-wait_until() {
-	limit=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -lt "$limit" ] || return 1
-		sleep 0.2
-	done
-}
-
-need() {
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || fail "required tool not found: $t"
-	done
-}
+# spawn, fail, wait_until, need, find_pg, as_pg.
+# shellcheck source=tests/common.sh
+. "$repo/tests/common.sh"
 
 # stop_pid PID: SIGTERM its process group, SIGKILL after 20 s.
 stop_pid() {
@@ -94,25 +69,6 @@ port_open() {
 }
 
 # ---------------------------------------------------------------- PostgreSQL
-
-pg_bin=
-find_pg() {
-	for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
-		if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
-			pg_bin=$d
-			return 0
-		fi
-	done
-	return 1
-}
-
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then
-		(cd / && runuser -u postgres -- "$@")
-	else
-		"$@"
-	fi
-}
 
 # pg_start DIR PORT: a new cluster in DIR on 127.0.0.1:PORT with what
 # Debezium needs (the debezium/postgres image's settings), user, password and

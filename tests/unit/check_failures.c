@@ -75,93 +75,16 @@ time_factor(void)
 #endif
 }
 
-struct child {
-	pid_t pid;
-	int out, err; /* our ends of its stdout and stderr pipes, or -1 */
-};
-
-/* Starts the binary with stdin from in_path, stdout to a pipe (or to
- * out_path when given), stderr to a pipe, and resource limits set. */
+/* Starts the binary with stdin from in_path, stdout to a pipe (or
+ * appended to out_path when given), stderr to a pipe, and resource limits
+ * set. */
 static void
 spawn(struct child *c, const char *const *argv, const char *in_path, const char *out_path,
     rlim_t fsize, rlim_t as)
 {
-	int out[2], err[2];
-	ck_assert(pipe(out) == 0 && pipe(err) == 0);
-	const char *args[64];
-	size_t na = 0;
-	char *wrapper = NULL;
-	const char *w = getenv("CDCPIVOT_WRAPPER");
-	if (w != NULL && w[0] != '\0') {
-		wrapper = strdup(w);
-		for (char *tok = strtok(wrapper, " "); tok && na < 16; tok = strtok(NULL, " "))
-			args[na++] = tok;
-	}
-	args[na++] = cdcpivot_path();
-	for (size_t i = 0; argv[i] != NULL && na < 62; i++)
-		args[na++] = argv[i];
-	args[na] = NULL;
-	c->pid = fork();
-	ck_assert(c->pid >= 0);
-	if (c->pid == 0) {
-		int in = open(in_path, O_RDONLY);
-		int o = out_path ? open(out_path, O_WRONLY | O_CREAT | O_APPEND, 0644) : out[1];
-		if (in < 0 || o < 0)
-			_exit(127);
-		dup2(in, 0), dup2(o, 1), dup2(err[1], 2);
-		close(out[0]), close(out[1]), close(err[0]), close(err[1]);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGXFSZ, SIG_DFL); /* cdcpivot must ignore it itself */
-		setenv("SOURCE_DATE_EPOCH", "0", 1);
-		if (fsize) {
-			struct rlimit rl = {fsize, fsize};
-			setrlimit(RLIMIT_FSIZE, &rl);
-		}
-		if (as) {
-			struct rlimit rl = {as, as};
-			setrlimit(RLIMIT_AS, &rl);
-		}
-		execvp(args[0], (char *const *)args);
-		_exit(127);
-	}
-	free(wrapper);
-	close(out[1]), close(err[1]);
-	c->out = out[0];
-	c->err = err[0];
-	if (out_path != NULL) {
-		close(c->out);
-		c->out = -1;
-	}
-}
-
-/* Reads fd to its end into a NUL-terminated string. */
-static char *
-slurp(int fd, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *p = malloc(cap);
-	ssize_t k;
-	while ((k = read(fd, p + n, cap - n - 1)) != 0) {
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			break;
-		n += (size_t)k;
-		if (cap - n - 1 == 0)
-			p = realloc(p, cap *= 2);
-	}
-	p[n] = '\0';
-	if (len != NULL)
-		*len = n;
-	return p;
-}
-
-static int
-wait_status(pid_t pid)
-{
-	int st;
-	ck_assert(waitpid(pid, &st, 0) == pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	static const char *const env[] = {"SOURCE_DATE_EPOCH=0", NULL};
+	struct spawn s = {argv, in_path, out_path, 1, env, (unsigned long)fsize, (unsigned long)as};
+	spawn_cdcpivot(&s, c);
 }
 
 static long long
@@ -213,8 +136,8 @@ START_TEST(file_size_limit_leaves_whole_events)
 	spawn(&c, _i == 0 ? argv_file : plain, path_in, _i == 0 ? NULL : path_out, 20000, 0);
 	if (_i == 0)
 		close(c.out);
-	char *err = slurp(c.err, NULL);
-	int status = wait_status(c.pid);
+	char *err = read_all(c.err, NULL);
+	int status = wait_child(c.pid);
 	ck_assert_int_eq(status, 2);
 	ck_assert_msg(strstr(err, "cdcpivot: write error: File too large (the output ends after the last whole event;") != NULL,
 	    "%s", err);
@@ -232,8 +155,8 @@ START_TEST(file_size_limit_leaves_whole_events)
 	spawn(&c, _i == 0 ? argv_file : plain, path_in, _i == 0 ? NULL : path_out, 0, 0);
 	if (_i == 0)
 		close(c.out);
-	err = slurp(c.err, NULL);
-	ck_assert_int_eq(wait_status(c.pid), 0);
+	err = read_all(c.err, NULL);
+	ck_assert_int_eq(wait_child(c.pid), 0);
 	out = read_file(path_out, &len);
 	ck_assert_uint_eq(count_whole_rows(out, len), rows + 6000);
 	free(out);
@@ -255,8 +178,8 @@ START_TEST(partial_row_of_killed_run_is_cut)
 	struct child c;
 	spawn(&c, argv, path_in, NULL, 0, 0);
 	close(c.out);
-	char *err = slurp(c.err, NULL);
-	ck_assert_int_eq(wait_status(c.pid), 0);
+	char *err = read_all(c.err, NULL);
+	ck_assert_int_eq(wait_child(c.pid), 0);
 	ck_assert_msg(strstr(err, "removed 8 bytes of an incomplete row") != NULL, "%s", err);
 	size_t len;
 	char *out = read_file(path_out, &len);
@@ -290,9 +213,9 @@ START_TEST(out_of_memory_keeps_earlier_rows)
 	struct child c;
 	spawn(&c, argv, path_in, NULL, 0, 40 * 1024 * 1024);
 	size_t len;
-	char *out = slurp(c.out, &len);
-	char *err = slurp(c.err, NULL);
-	ck_assert_int_eq(wait_status(c.pid), 2);
+	char *out = read_all(c.out, &len);
+	char *err = read_all(c.err, NULL);
+	ck_assert_int_eq(wait_child(c.pid), 2);
 	ck_assert_msg(strstr(err, "out of memory") != NULL, "%s", err);
 	ck_assert_uint_eq(count_whole_rows(out, len), 6);
 	free(out);
@@ -317,9 +240,9 @@ START_TEST(stop_signal_with_regular_file_input)
 	long long t0 = now_ms();
 	ck_assert_int_eq(kill(c.pid, sig), 0);
 	size_t len;
-	char *rest = slurp(c.out, &len);
-	char *err = slurp(c.err, NULL);
-	int status = wait_status(c.pid);
+	char *rest = read_all(c.out, &len);
+	char *err = read_all(c.err, NULL);
+	int status = wait_child(c.pid);
 	long long took = now_ms() - t0;
 	ck_assert_int_eq(status, 128 + sig);
 	ck_assert_msg(took <= 100 * time_factor(), "exit %lld ms after the signal", took);
@@ -349,13 +272,13 @@ START_TEST(stop_signal_with_blocked_output)
 	nanosleep(&pause, NULL); /* it fills the pipe and blocks */
 	long long t0 = now_ms();
 	ck_assert_int_eq(kill(c.pid, SIGTERM), 0);
-	char *err = slurp(c.err, NULL);
-	int status = wait_status(c.pid);
+	char *err = read_all(c.err, NULL);
+	int status = wait_child(c.pid);
 	long long took = now_ms() - t0;
 	ck_assert_int_eq(status, 128 + SIGTERM);
 	ck_assert_msg(took <= 100 * time_factor(), "exit %lld ms after the signal", took);
 	size_t len;
-	char *out = slurp(c.out, &len);
+	char *out = read_all(c.out, &len);
 	unsigned long rows = count_whole_rows(out, len);
 	ck_assert_uint_eq(rows % 3, 0);
 	ck_assert_uint_eq(summary_rows(err), rows);
@@ -382,9 +305,9 @@ START_TEST(failing_dead_letter_file_stops_the_run)
 	struct child c;
 	spawn(&c, argv, path_in, NULL, 0, 0);
 	size_t len;
-	char *out = slurp(c.out, &len);
-	char *err = slurp(c.err, NULL);
-	ck_assert_int_eq(wait_status(c.pid), 2);
+	char *out = read_all(c.out, &len);
+	char *err = read_all(c.err, NULL);
+	ck_assert_int_eq(wait_child(c.pid), 2);
 	ck_assert_msg(strstr(err, "dead-letter file") != NULL, "%s", err);
 	ck_assert_uint_eq(len, 0); /* the line after it was not read */
 	free(out);

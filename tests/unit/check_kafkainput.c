@@ -111,7 +111,7 @@ open_reader(struct reader *r, const char *checkpoint, size_t max_bytes)
 	r->fd = open(outpath, O_RDWR | O_APPEND | O_CREAT, 0644);
 	ck_assert_int_ge(r->fd, 0);
 	output_init(&r->out, r->fd, 1); /* every commit is written at once */
-	diag_init(&r->diag, quiet(), NULL);
+	diag_init(&r->diag, quiet());
 	struct kafkainput_config cfg = {&r->ko, checkpoint, 0, max_bytes, NULL, &r->stop, NULL, NULL, NULL};
 	r->k = kafkainput_open(&cfg, &r->out, &r->diag);
 	return r->k;
@@ -275,7 +275,7 @@ START_TEST(test_unknown_property)
 	r.ko.nprops = 1;
 	r.fd = open(outpath, O_RDWR | O_CREAT, 0644);
 	output_init(&r.out, r.fd, 1);
-	diag_init(&r.diag, quiet(), NULL);
+	diag_init(&r.diag, quiet());
 	struct kafkainput_config cfg = {&r.ko, NULL, 0, 1000, NULL, &r.stop, NULL, NULL, NULL};
 	ck_assert_ptr_null(kafkainput_open(&cfg, &r.out, &r.diag));
 	output_free(&r.out);

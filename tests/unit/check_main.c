@@ -8,13 +8,18 @@ int
 main(void)
 {
 	SRunner *sr = srunner_create(base64_suite());
+	srunner_add_suite(sr, buf_suite());
 	srunner_add_suite(sr, checkpoint_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, columns_suite());
 	srunner_add_suite(sr, decimal_suite());
+	srunner_add_suite(sr, deadletter_suite());
 	srunner_add_suite(sr, decode_suite());
+	srunner_add_suite(sr, decoders_suite());
 	srunner_add_suite(sr, dedup_suite());
 	srunner_add_suite(sr, diag_suite());
 	srunner_add_suite(sr, diff_suite());
+	srunner_add_suite(sr, envbuild_suite());
 	srunner_add_suite(sr, envelope_suite());
 	srunner_add_suite(sr, failures_suite());
 	srunner_add_suite(sr, golden_suite());
@@ -28,10 +33,14 @@ main(void)
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, schemacache_suite());
 	srunner_add_suite(sr, pins_suite());
+	srunner_add_suite(sr, pipeline_suite());
+	srunner_add_suite(sr, pivot_suite());
 	srunner_add_suite(sr, state_suite());
 	srunner_add_suite(sr, stateful_suite());
+	srunner_add_suite(sr, tablefilter_suite());
 	srunner_add_suite(sr, timefmt_suite());
 	srunner_add_suite(sr, utf8_suite());
+	srunner_add_suite(sr, warnings_suite());
 	srunner_add_suite(sr, writer_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);

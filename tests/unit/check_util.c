@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,9 +55,49 @@ append(char **p, size_t *len, size_t *cap, const char *data, size_t n)
 	(*p)[*len] = '\0';
 }
 
+/* The child's side of spawn_cdcpivot(): its descriptors, environment
+ * and limits, then exec. Never returns. */
+static void
+child_exec(const struct spawn *s, const char *const *args, int in[2], int out[2], int err[2])
+{
+	int i = in[0], o = out[1];
+	if (s->stdin_path != NULL && (i = open(s->stdin_path, O_RDONLY)) < 0)
+		_exit(127);
+	if (s->stdout_path != NULL &&
+	    (o = open(s->stdout_path, O_WRONLY | O_CREAT | (s->stdout_append ? O_APPEND : O_TRUNC),
+	         0644)) < 0)
+		_exit(127);
+	dup2(i, 0), dup2(o, 1), dup2(err[1], 2);
+	close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+	if (i != in[0])
+		close(i);
+	if (o != out[1])
+		close(o);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
+	setenv("TZ", "UTC", 1);
+	setenv("LC_ALL", "C", 1);
+	for (size_t k = 0; s->env != NULL && s->env[k] != NULL; k++) {
+		char *kv = strdup(s->env[k]), *eq = strchr(kv, '=');
+		if (eq != NULL) {
+			*eq = '\0';
+			setenv(kv, eq + 1, 1);
+		}
+	}
+	if (s->fsize) {
+		struct rlimit rl = {s->fsize, s->fsize};
+		setrlimit(RLIMIT_FSIZE, &rl);
+	}
+	if (s->as) {
+		struct rlimit rl = {s->as, s->as};
+		setrlimit(RLIMIT_AS, &rl);
+	}
+	execvp(args[0], (char *const *)args);
+	_exit(127);
+}
+
 void
-run_cdcpivot(const char *const *argv, const char *stdin_data, size_t stdin_len,
-    const char *const *extra_env, const char *stdout_path, struct run_result *r)
+spawn_cdcpivot(const struct spawn *s, struct child *c)
 {
 	int in[2], out[2], err[2];
 	ck_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
@@ -72,40 +113,70 @@ run_cdcpivot(const char *const *argv, const char *stdin_data, size_t stdin_len,
 			args[na++] = tok;
 	}
 	args[na++] = cdcpivot_path();
-	for (size_t i = 0; argv[i] != NULL && na < 126; i++)
-		args[na++] = argv[i];
+	for (size_t i = 0; s->argv[i] != NULL && na < 126; i++)
+		args[na++] = s->argv[i];
 	args[na] = NULL;
 
-	pid_t pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		dup2(in[0], 0);
-		if (stdout_path != NULL) {
-			int fd = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-			if (fd < 0)
-				_exit(127);
-			dup2(fd, 1);
-			close(fd);
-		} else {
-			dup2(out[1], 1);
-		}
-		dup2(err[1], 2);
-		close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]), close(err[1]);
-		signal(SIGPIPE, SIG_DFL);
-		setenv("TZ", "UTC", 1);
-		setenv("LC_ALL", "C", 1);
-		for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++) {
-			char *kv = strdup(extra_env[i]), *eq = strchr(kv, '=');
-			if (eq != NULL) {
-				*eq = '\0';
-				setenv(kv, eq + 1, 1);
-			}
-		}
-		execvp(args[0], (char *const *)args);
-		_exit(127);
-	}
+	c->pid = fork();
+	ck_assert(c->pid >= 0);
+	if (c->pid == 0)
+		child_exec(s, args, in, out, err);
 	free(wrapper);
 	close(in[0]), close(out[1]), close(err[1]);
+	c->in = in[1], c->out = out[0], c->err = err[0];
+	if (s->stdin_path != NULL) {
+		close(c->in);
+		c->in = -1;
+	}
+	if (s->stdout_path != NULL) {
+		close(c->out);
+		c->out = -1;
+	}
+}
+
+int
+wait_child(pid_t pid)
+{
+	int st;
+	pid_t r;
+	while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	ck_assert(r == pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+char *
+read_all(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *p = malloc(cap);
+	ssize_t k;
+	while ((k = read(fd, p + n, cap - n - 1)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			break;
+		n += (size_t)k;
+		if (cap - n - 1 == 0)
+			p = realloc(p, cap *= 2);
+	}
+	p[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return p;
+}
+
+void
+run_cdcpivot(const char *const *argv, const char *stdin_data, size_t stdin_len,
+    const char *const *extra_env, const char *stdout_path, struct run_result *r)
+{
+	struct spawn s = {.argv = argv, .stdout_path = stdout_path, .env = extra_env};
+	struct child c;
+	spawn_cdcpivot(&s, &c);
+	int in[2] = {-1, c.in}, out[2] = {c.out, -1}, err[2] = {c.err, -1};
+	pid_t pid = c.pid;
+	if (stdout_path != NULL)
+		out[0] = open("/dev/null", O_RDONLY); /* at EOF at once */
 	memset(r, 0, sizeof *r);
 	size_t ocap = 0, ecap = 0, sent = 0;
 	append(&r->out, &r->out_len, &ocap, "", 0);
@@ -159,10 +230,7 @@ run_cdcpivot(const char *const *argv, const char *stdin_data, size_t stdin_len,
 	if (open_in)
 		close(in[1]);
 	close(out[0]), close(err[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r->status = wait_child(pid);
 	signal(SIGPIPE, SIG_DFL);
 }
 

@@ -2,8 +2,39 @@
 #define CDCPIVOT_CHECK_UTIL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
-/* Helpers shared by the process-level suites (golden, cli). */
+/* Helpers shared by the process-level suites (golden, cli, failures...). */
+
+/* A cdcpivot started by spawn_cdcpivot(): its pid, and our ends of its
+ * stdin, stdout and stderr pipes (-1 where it was given a file instead;
+ * close the others when done). */
+struct child {
+	pid_t pid;
+	int in, out, err;
+};
+
+/* How to start it. Every child gets TZ=UTC, LC_ALL=C and SIGPIPE and
+ * SIGXFSZ at their defaults (cdcpivot must ignore SIGXFSZ itself), then
+ * env, then the limits. $CDCPIVOT_WRAPPER, when set, is a space-separated
+ * command put in front (valgrind). */
+struct spawn {
+	const char *const *argv;  /* arguments, NULL-terminated, without the program name */
+	const char *stdin_path;   /* stdin from this file, or NULL: a pipe */
+	const char *stdout_path;  /* stdout to this file, or NULL: a pipe */
+	int stdout_append;        /* stdout_path is appended to, else truncated */
+	const char *const *env;   /* "NAME=value" entries, NULL-terminated, or NULL */
+	unsigned long fsize;      /* RLIMIT_FSIZE in bytes, 0: none */
+	unsigned long as;         /* RLIMIT_AS in bytes, 0: none */
+};
+void spawn_cdcpivot(const struct spawn *s, struct child *c);
+
+/* Waits for pid; its exit status, or 128 + the signal that ended it. */
+int wait_child(pid_t pid);
+
+/* Reads fd to its end into a NUL-terminated string (free it); *len, if
+ * not NULL, is its length. */
+char *read_all(int fd, size_t *len);
 
 /* The result of running the cdcpivot binary once. Free with run_free(). */
 struct run_result {
