@@ -22,7 +22,7 @@ CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS := src/base64.c src/buf.c src/checkpoint.c src/columns.c src/decimal.c src/decode.c src/decoders.c src/dedup.c \
-	src/diag.c src/diff.c src/envelope.c src/jsonarena.c src/jsonval.c src/kafkainput.c src/linereader.c src/options.c \
+	src/diag.c src/diff.c src/envelope.c src/jsonarena.c src/jsonval.c src/kafkainput.c src/kafkaprogress.c src/kafkarebalance.c src/kafkarecord.c src/linereader.c src/options.c \
 	src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/state.c src/stateful.c src/timefmt.c \
 	src/utf8.c src/writer.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)

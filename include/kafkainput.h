@@ -45,6 +45,7 @@ struct kafkainput_config {
 	const sigset_t *wait_mask; /* stop signals are let in between polls */
 	kafkainput_idle_fn *idle;
 	void *idle_ctx;
+	int quiet;               /* -q: no lines for partitions assigned and revoked */
 };
 
 /* Creates the consumer, reads the checkpoint and cuts out->fd back to it,

@@ -430,7 +430,7 @@ open_kafka(struct run *r, FILE *dead, volatile sig_atomic_t *stop, const sigset_
 		memcpy(*checkpoint + n, ".offsets", sizeof ".offsets");
 	}
 	struct kafkainput_config cfg = {&o->kafka, *checkpoint, o->fsync, o->max_line_bytes, dead, stop,
-	    wait_mask, on_idle, r};
+	    wait_mask, on_idle, r, o->quiet};
 	return kafkainput_open(&cfg, &r->out, &r->diag);
 }
 
