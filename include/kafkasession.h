@@ -8,6 +8,7 @@
 #include "checkpoint.h"
 #include "kafkainput.h"
 #include "kafkarecord.h"
+#include "state.h"
 
 /* The inside of kafkainput.h, shared by the modules that make it up:
  *   kafkainput.c     the consumer: configuration, polling, stop signals;
@@ -17,7 +18,11 @@
  *   kafkarecord.c    a record as a kcat -J line. */
 
 enum {
-	KAFKA_WAIT_MS = 10000 /* for the group's committed offsets, metadata */
+	KAFKA_WAIT_MS = 10000, /* for the group's committed offsets, metadata */
+	/* --state changes waiting for the output before it is flushed for
+	 * them (and the checkpoint written, the state with it) */
+	KAFKA_STATE_STAGED = 4096,
+	KAFKA_STATE_BYTES = 16 * 1024 * 1024
 };
 
 /* A record handed to the pipeline whose rows may not be written yet. */
@@ -52,6 +57,8 @@ struct kafkainput {
 	unsigned since_signals;      /* records since stop signals were let in */
 	int fatal;                   /* a fatal consumer or checkpoint error */
 	int failed;                  /* a checkpoint or commit failed */
+	struct state *state;         /* --state, or NULL */
+	int committed_known;         /* the last choose_starts() knew them */
 };
 
 /* Exactly once into FILE: a checkpoint is kept. */
@@ -68,9 +75,11 @@ int kafka_save_checkpoint(struct kafkainput *k, int force);
 void kafka_ack(struct kafkainput *k, int force);
 void kafka_drain(struct kafkainput *k);
 int kafka_restore_file(struct kafkainput *k);
+int kafka_apply_state(struct kafkainput *k);
 
 /* kafkarebalance.c */
 void kafka_assign(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int cooperative);
+void kafka_claim(struct kafkainput *k, const char *topic, int32_t partition, int64_t start);
 void kafka_on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     rd_kafka_topic_partition_list_t *parts, void *opaque);
 

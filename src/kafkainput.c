@@ -275,6 +275,24 @@ kafkainput_handled(struct kafkainput *k)
 	}
 	k->q[k->qlen++] = (struct inflight){intern(k, rd_kafka_topic_name(k->msg->rkt)),
 	    k->msg->partition, k->msg->offset, k->out->events_committed};
+	if (k->state == NULL)
+		return;
+	state_progress(k->state, k->out->events_committed, k->q[k->qlen - 1].topic, k->msg->partition,
+	    k->msg->offset + 1);
+	if (state_staged(k->state) >= KAFKA_STATE_STAGED || state_staged_bytes(k->state) >= KAFKA_STATE_BYTES ||
+	    state_progress_pending(k->state) >= KAFKA_STATE_STAGED)
+		kafka_drain(k); /* memory stays bounded */
+}
+
+void
+kafkainput_set_state(struct kafkainput *k, struct state *st)
+{
+	k->state = st;
+	for (int i = 0; k->assigned != NULL && i < k->assigned->cnt; i++) {
+		const rd_kafka_topic_partition_t *a = &k->assigned->elems[i];
+		int64_t start = checkpoint_get(&k->starts, a->topic, a->partition);
+		kafka_claim(k, a->topic, a->partition, start >= 0 ? start : 0);
+	}
 }
 
 int

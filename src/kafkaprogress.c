@@ -103,6 +103,21 @@ sync_dead_letter(struct kafkainput *k)
 	return 0;
 }
 
+/* --state: the changes of every record the output holds go to the store,
+ * with the partitions' progress, right before those positions are
+ * recorded (checkpoint) or stored (offsets): so the store and the file's
+ * checkpoint name the same offsets but for a process killed between the
+ * two writes (state.h: the partition's images are then dropped). */
+int
+kafka_apply_state(struct kafkainput *k)
+{
+	if (k->state == NULL || state_apply(k->state, output_written(k->out)) == 0)
+		return 0;
+	diag_error(k->diag, "--state: %s", state_error(k->state));
+	k->failed = k->fatal = 1;
+	return -1;
+}
+
 /* Writes the checkpoint when the file grew (or always, with force, when
  * anything moved). Returns 1 when the positions may now be stored. */
 int
@@ -116,6 +131,8 @@ kafka_save_checkpoint(struct kafkainput *k, int force)
 	}
 	if (st.st_size == k->done.size && !force)
 		return 0; /* only skipped records moved: saved with the next rows */
+	if (kafka_apply_state(k) < 0)
+		return 0;
 	k->done.size = st.st_size;
 	int rc = k->cfg.kafka->group != NULL ?
 	    checkpoint_save2(&k->done, &k->confirmed, k->cfg.checkpoint, k->cfg.sync) :
@@ -142,6 +159,8 @@ kafka_ack(struct kafkainput *k, int force)
 		return;
 	}
 	if (kafka_is_eos(k) && !kafka_save_checkpoint(k, force))
+		return;
+	if (!kafka_is_eos(k) && kafka_apply_state(k) < 0)
 		return;
 	k->dirty = 0;
 	store_offsets(k);

@@ -33,8 +33,10 @@ static void
 choose_starts(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts)
 {
 	int grouped = k->cfg.kafka->group != NULL;
-	if (grouped && kafka_is_eos(k)) {
+	k->committed_known = !grouped;
+	if (grouped && (kafka_is_eos(k) || k->state != NULL)) {
 		rd_kafka_resp_err_t err = rd_kafka_committed(k->rk, parts, KAFKA_WAIT_MS);
+		k->committed_known = !err;
 		if (err) {
 			diag_error(k->diag, "kafka: warning: committed offsets unknown (%s): starting at the file's positions",
 			    rd_kafka_err2str(err));
@@ -49,9 +51,46 @@ choose_starts(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts)
 			p->offset = own >= 0 ? own : RD_KAFKA_OFFSET_BEGINNING;
 		else if (own >= 0 && (p->offset < 0 || own > p->offset))
 			p->offset = own;
-		else if (!kafka_is_eos(k))
+		else if (!kafka_is_eos(k) && k->state == NULL)
 			p->offset = RD_KAFKA_OFFSET_INVALID; /* the committed offset */
 	}
+}
+
+/* --state: the partition's images are kept only if they are of the offset
+ * it starts at (state.h). */
+void
+kafka_claim(struct kafkainput *k, const char *topic, int32_t partition, int64_t start)
+{
+	int64_t was;
+	long long dropped;
+	int rc = state_claim(k->state, topic, partition, start, &was, &dropped);
+	if (rc < 0) {
+		diag_error(k->diag, "--state: %s", state_error(k->state));
+		k->failed = k->fatal = 1;
+	} else if (rc == 0 && dropped > 0) {
+		char at[64] = "an unknown offset";
+		if (start >= 0)
+			snprintf(at, sizeof at, "offset %" PRId64, start);
+		char of[64] = "of no recorded offset";
+		if (was >= 0)
+			snprintf(of, sizeof of, "of offset %" PRId64, was);
+		diag_error(k->diag,
+		    "--state: %s[%" PRId32 "] starts at %s, its %lld row images in the state are %s: dropped (the old values of its rows are unknown until each row's next image)",
+		    topic, partition, at, dropped, of);
+	}
+}
+
+/* Where a partition starts, for kafka_claim(): its offset, 0 for the
+ * beginning (and for a group without a committed offset: earliest), -1
+ * when it is the group's committed offset and that is not known. */
+static int64_t
+claim_start(const struct kafkainput *k, const rd_kafka_topic_partition_t *p)
+{
+	if (p->offset >= 0)
+		return p->offset;
+	if (p->offset == RD_KAFKA_OFFSET_BEGINNING || (k->committed_known && !p->err))
+		return 0;
+	return -1;
 }
 
 static void
@@ -80,6 +119,8 @@ void
 kafka_assign(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int cooperative)
 {
 	choose_starts(k, parts);
+	for (int i = 0; k->state != NULL && i < parts->cnt; i++)
+		kafka_claim(k, parts->elems[i].topic, parts->elems[i].partition, claim_start(k, &parts->elems[i]));
 	remember_assigned(k, parts);
 	for (int i = 0; i < parts->cnt; i++)
 		if (parts->elems[i].offset >= 0)
@@ -148,6 +189,8 @@ roll_back(struct kafkainput *k, const rd_kafka_topic_partition_list_t *leaving)
 			at = RD_KAFKA_OFFSET_BEGINNING; /* nothing committed when it came */
 		a->offset = at;
 		rd_kafka_topic_partition_list_add(again, a->topic, a->partition)->offset = at;
+		if (k->state != NULL)
+			kafka_claim(k, a->topic, a->partition, at >= 0 ? at : 0);
 	}
 	if (again->cnt > 0) {
 		rd_kafka_offsets_store(k->rk, again);
@@ -190,6 +233,8 @@ revoke(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int coopera
 	for (int i = 0; i < parts->cnt; i++)
 		note(k, "kafka: %s %s[%" PRId32 "]", lost ? "lost" : "revoked", parts->elems[i].topic,
 		    parts->elems[i].partition);
+	for (int i = 0; k->state != NULL && i < parts->cnt; i++)
+		state_release(k->state, parts->elems[i].topic, parts->elems[i].partition);
 	forget_assigned(k, parts);
 	if (cooperative) {
 		rd_kafka_error_t *e = rd_kafka_incremental_unassign(k->rk, parts);

@@ -581,6 +581,8 @@ pipeline_run(const struct options *o, int out_fd, FILE *err, volatile sig_atomic
 			close(out_fd);
 		return EXIT_FATAL;
 	}
+	if (kafka != NULL && r.state != NULL)
+		kafkainput_set_state(kafka, r.state);
 	r.schemas = schema_cache_new(SCHEMA_CACHE_ENTRIES, SCHEMA_CACHE_BYTES);
 	jsonarena_init(&r.arena);
 	pivot_begin(&r.pivot, &r.out.data);

@@ -370,9 +370,26 @@ scenario() {
 	cat "$w/err"
 	python3 "$REAL_PY" compare "$w/expected" "$w/out" >"$w/result"
 	cat "$w/result"
+	scenario_variants "$d" "$w" >"$w/variants"
 	curl -fsS --max-time 120 -X DELETE "$rest/connectors/$sc" >/dev/null
 	capture "$sc" "$w/raw" "$d/args" "$w/expected" "$w/connector.json"
-	echo "$(cat "$w/result"); $(grep summary "$w/err" | sed 's/^cdcpivot: //')" >"$tmp/note"
+	echo "$(cat "$w/result"); $(grep summary "$w/err" | sed 's/^cdcpivot: //')$(cat "$w/variants")" >"$tmp/note"
+}
+
+# scenario_variants DIR WORK: each args.NAME of the scenario, run over the
+# same records (an argument STATE_DIR is a new, empty --state directory),
+# must give the same expected rows. Prints "; NAME: result" for each.
+scenario_variants() {
+	for v in "$1"/args.*; do
+		[ -e "$v" ] || continue
+		x=${v##*/args.}
+		rm -rf "$2/state.$x"
+		sed "s#^STATE_DIR\$#$2/state.$x#" "$v" >"$2/args.$x"
+		pivot_file "$2/args.$x" "$2/raw" "$2/out.$x" "$2/err.$x"
+		cat "$2/err.$x" >&2
+		python3 "$REAL_PY" compare "$2/expected" "$2/out.$x" >"$2/result.$x"
+		printf '; args.%s: %s' "$x" "$(cat "$2/result.$x")"
+	done
 }
 
 # A connector restart that re-sends events (tests/real/replay/): a.sql's
