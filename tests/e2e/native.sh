@@ -15,9 +15,15 @@
 #                   reference, each row once
 #   native-outage   (e) the brokers go away for 10 s mid-stream and come
 #                   back: nothing lost, nothing doubled
+#   native-state    --state on a REPLICA IDENTITY DEFAULT stream in a group:
+#                   a partition moves to a second member and back, then the
+#                   member is killed (SIGKILL) and restarted; against the
+#                   FULL stream's rows without state: no row wrong, missing
+#                   or doubled, old values unknown only where a partition
+#                   came without its images (statecmp.py)
 #
 # NATIVE_BOOT points the steps at another broker (bootstrap servers); the
-# topics NATIVE_TOPIC.{same,kill,kcat,group,outage} with 3 partitions must
+# topics NATIVE_TOPIC.{same,kill,kcat,group,outage,state} with 3 partitions must
 # exist there, and NATIVE_DOWN / NATIVE_UP are the commands that take it
 # away and bring it back (for the mock cluster: SIGUSR1 / SIGUSR2 to it).
 # Timeouts are those librdkafka 2.0.2's mock cluster needs (see run.sh on
@@ -38,7 +44,7 @@ native_setup() {
 	if [ -z "${NATIVE_BOOT:-}" ]; then
 		: >"$native_dir/boot"
 		spawn "$MOCKBROKER" -b 1 -p 3 -t $NATIVE_TOPIC.same -t $NATIVE_TOPIC.kill \
-			-t $NATIVE_TOPIC.kcat -t $NATIVE_TOPIC.group -t $NATIVE_TOPIC.outage \
+			-t $NATIVE_TOPIC.kcat -t $NATIVE_TOPIC.group -t $NATIVE_TOPIC.outage -t $NATIVE_TOPIC.state \
 			>"$native_dir/boot" 2>"$native_dir/broker.err"
 		echo "$last_pid" >"$native_dir/broker.pid"
 		wait_until 10 test -s "$native_dir/boot" || fail "mockbroker printed no address"
@@ -267,4 +273,74 @@ native_outage() {
 	[ "$rc" -eq 143 ] || fail "member exited with status $rc, not 143 (SIGTERM)"
 	python3 "$E2E_PY" same "$native_dir/reference.csv" "$native_dir/outage.csv" >"$native_dir/outage.result"
 	echo "brokers down for 10 s at $down_at rows: $(cat "$native_dir/outage.result")" >"$note"
+}
+
+# (15) --state in a group. The DEFAULT stream of tests/state/gen_streams.py's
+# changes, in ten pieces: s1 alone reads three; s2 joins (a partition moves
+# to it) for two; s2 stops and the partition comes back to s1, whose images
+# of it are older than s2's reads: they must be dropped, not used; s1 is
+# then killed twice with SIGKILL and restarted with the same --state and
+# --output (its partitions come back at its file's offsets: images kept).
+NATIVE_STATE_ARGS=(--id id --fields name,qty,note,big --meta lsn,old_source)
+state_member() { # NAME
+	spawn "$CDCPIVOT" "${NATIVE_STATE_ARGS[@]}" --brokers "$(head -n 1 "$native_dir/boot")" \
+		--group state --topic "$NATIVE_TOPIC.state" "${NATIVE_GROUP_ARGS[@]}" \
+		--state "$native_dir/$1.state" --output "$native_dir/$1.csv" 2>>"$native_dir/$1.log"
+}
+
+state_pieces() { # FIRST LAST: produce pieces FIRST..LAST, 1 s apart
+	for i in $(seq "$1" "$2"); do
+		native_produce "$NATIVE_TOPIC.state" <"$native_dir/state.piece.0$i"
+		sleep 1
+	done
+}
+
+state_read() { # EVENTS: the members' files hold rows of that many events or more
+	[ "$(python3 "$here/statecmp.py" count "$native_dir"/s?.csv)" -ge "$1" ]
+}
+
+native_state() {
+	t0=$(date +%s)
+	sd=$native_dir/state
+	python3 "$here/statecmp.py" streams 15 300 6000 "$sd"
+	"$CDCPIVOT" -q --id id --fields name,qty,note,big --meta lsn "$sd/full.jsonl" >"$sd/reference.csv"
+	split -n l/10 -d "$sd/default.records" "$native_dir/state.piece."
+	state_member s1
+	s1=$last_pid
+	wait_until 30 native_assigned_since s1 0 || fail "s1: no assignment: $(tail -n 5 "$native_dir/s1.log")"
+	state_pieces 0 2
+	state_member s2
+	s2=$last_pid
+	wait_until 30 native_assigned_since s2 0 || fail "s2: no assignment: $(tail -n 5 "$native_dir/s2.log")"
+	sleep 1
+	state_pieces 3 4
+	rc=0
+	stop_wait "$s2" 20 || rc=$?
+	[ "$rc" -eq 143 ] || fail "s2 exited with status $rc, not 143 (SIGTERM)"
+	wait_until 30 grep -q 'dropped' "$native_dir/s1.log" ||
+		fail "s1 did not drop the images of the partition s2 read: $(tail -n 5 "$native_dir/s1.log")"
+	state_pieces 5 6
+	kills=0
+	for piece in 7 8; do
+		native_pause
+		kill -KILL -- "-$s1" 2>/dev/null || :
+		wait "$s1" 2>/dev/null || :
+		kills=$((kills + 1))
+		state_member s1
+		s1=$last_pid
+		state_pieces "$piece" "$piece"
+	done
+	state_pieces 9 9
+	events=$(python3 "$here/statecmp.py" events "$sd/reference.csv")
+	wait_until 60 state_read "$events" || fail "the members wrote rows of fewer than $events events in 60 s"
+	sleep 2
+	rc=0
+	stop_wait "$s1" 20 || rc=$?
+	[ "$rc" -eq 143 ] || fail "s1 exited with status $rc, not 143 (SIGTERM)"
+	# Two changes of a partition's owner (to s2, back to s1), and a kill
+	# landing between the state's commit and the checkpoint's rename: at
+	# most 3 unknown old values of a key's field.
+	python3 "$here/statecmp.py" compare 3 "$sd/reference.csv" "$native_dir"/s1.csv "$native_dir"/s2.csv >"$sd/result"
+	drops=$(grep -c 'dropped' "$native_dir/s1.log" || :)
+	echo "$(lines "$sd/default.records") DEFAULT records, s2 joined and left, s1 killed $kills times: $(cat "$sd/result"); $drops drops in s1's log, in $(($(date +%s) - t0)) s" >"$note"
 }

@@ -648,6 +648,7 @@ step native-kill native_kill
 step kcat-kill kcat_kill_result
 step native-group native_group
 step native-outage native_outage
+step native-state native_state
 step postgres-start pg_start
 step postgres-seed pg_seed
 step postgres-generated pg_generated
