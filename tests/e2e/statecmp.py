@@ -96,7 +96,7 @@ def cmd_compare(args):
           "%d with old values unknown (at most %d unknown a key and field)"
           % (len(ref), len(seen), len(missing), doubled, len(wrong), unknown, worst))
     for w in wrong[:10]:
-        print("  " + w, file=sys.stderr)
+        print("  " + (w if len(w) < 400 else w[:400] + "..."), file=sys.stderr)
     for k in missing[:10]:
         print("  missing %s" % (k,), file=sys.stderr)
     sys.exit(1 if wrong or missing or doubled or worst > most else 0)
