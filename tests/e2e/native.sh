@@ -61,7 +61,11 @@ native_setup() {
 	python3 "$GEN" "$NATIVE_EVENTS" --seed 14 --no-schema >"$native_dir/events.jsonl"
 	python3 "$E2E_PY" keyed "$native_dir/events.jsonl" >"$native_dir/records"
 	"$CDCPIVOT" "${NATIVE_IDS[@]}" "$native_dir/events.jsonl" >"$native_dir/reference.csv" 2>/dev/null
+	# NATIVE_KILL_PACE=S: the kill test's topic is produced while it kills,
+	# in ten pieces S seconds apart (a real broker is read too fast for
+	# kills to land in a stream produced beforehand)
 	for t in same kill kcat; do
+		[ "$t" != kill ] || [ -z "${NATIVE_KILL_PACE:-}" ] || continue
 		native_produce "$NATIVE_TOPIC.$t" <"$native_dir/records"
 	done
 	echo "$(lines "$native_dir/records") records at $nb, reference $(lines "$native_dir/reference.csv") rows" >"$note"
@@ -163,7 +167,12 @@ native_kill() {
 		) &
 	fi
 	t0=$(date +%s)
+	if [ -n "${NATIVE_KILL_PACE:-}" ]; then
+		native_paced "$NATIVE_TOPIC.kill" "$NATIVE_KILL_PACE"
+		producer=$!
+	fi
 	kills_until_done kill native_member kill kill "$NATIVE_TOPIC.kill"
+	[ -z "${NATIVE_KILL_PACE:-}" ] || wait "$producer" || fail "producing failed"
 	native_member kill kill "$NATIVE_TOPIC.kill" --exit-at-end
 	wait "$last_pid" || fail "last run exited with status $?: $(tail -n 5 "$native_dir/kill.log")"
 	last=$(tail -c 16 "$native_dir/kill.kills" | tr -s ' ' '\n' | grep . | tail -n 1)

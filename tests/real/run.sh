@@ -554,6 +554,7 @@ E2E_PY=$repo/tests/e2e/e2e.py
 NATIVE_EVENTS=${REAL_NATIVE_EVENTS:-20000}
 NATIVE_KILLS=${REAL_NATIVE_KILLS:-5}
 NATIVE_SESSION_MS=6000 # the broker's group.min.session.timeout.ms
+NATIVE_KILL_PACE=3     # (b)'s stream lasts about 30 s, as the kills do
 NATIVE_KCAT=
 # shellcheck source=tests/e2e/native.sh
 . "$repo/tests/e2e/native.sh"
