@@ -321,10 +321,12 @@ native_state() {
 	python3 "$(dirname "$E2E_PY")/statecmp.py" streams 15 300 6000 "$sd"
 	"$CDCPIVOT" -q --id id --fields name,qty,note,big --meta lsn "$sd/full.jsonl" >"$sd/reference.csv"
 	split -n l/10 -d "$sd/default.records" "$native_dir/state.piece."
+	# the first piece before s1 subscribes: a real broker creates the topic then
+	state_pieces 0 0
 	state_member s1
 	s1=$last_pid
 	wait_until 30 native_assigned_since s1 0 || fail "s1: no assignment: $(tail -n 5 "$native_dir/s1.log")"
-	state_pieces 0 2
+	state_pieces 1 2
 	state_member s2
 	s2=$last_pid
 	wait_until 30 native_assigned_since s2 0 || fail "s2: no assignment: $(tail -n 5 "$native_dir/s2.log")"

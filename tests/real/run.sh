@@ -575,6 +575,7 @@ stop_wait() { # PID SECONDS: SIGTERM, then its exit status (124: killed after SE
 }
 
 native_real() { # FUNCTION: a native.sh step, against this stack's broker
+	export SOURCE_DATE_EPOCH=1700000000 # as tests/e2e/run.sh: the same bytes every run
 	note=$tmp/note
 	NATIVE_BOOT=$boot
 	native_dir=$tmp/native-$stack
