@@ -17,6 +17,7 @@
 #include "check_util.h"
 #include "checkpoint.h"
 #include "kafkainput.h"
+#include "state.h"
 
 static rd_kafka_t *producer;
 static char brokers[256];
@@ -233,6 +234,47 @@ START_TEST(test_oversize)
 }
 END_TEST
 
+/* --state: the partitions' progress reaches the store with the checkpoint,
+ * so a partition that starts where the file ends keeps its images. */
+START_TEST(test_state_progress)
+{
+	produce(0, NULL, "{}", NULL);
+	produce(0, NULL, "{}", NULL);
+	produce(1, NULL, "{}", NULL);
+	char stdir[128], err[256] = "";
+	snprintf(stdir, sizeof stdir, "%s/st", dir);
+	struct state *st = state_open(stdir, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	struct reader r;
+	ck_assert_ptr_nonnull(open_reader(&r, cppath, 1000));
+	kafkainput_set_state(r.k, st); /* no group: every partition, from the beginning */
+	struct record rec;
+	int n = 0;
+	while (kafkainput_next(r.k, &rec) == 1) {
+		handle(&r, &rec);
+		n++;
+	}
+	ck_assert_int_eq(n, 3);
+	close_reader(&r);
+	ck_assert_int_eq(state_close(st, 0, err, sizeof err), 0);
+	st = state_open(stdir, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	int64_t was;
+	long long dropped;
+	ck_assert_int_eq(state_claim(st, "t", 0, 2, &was, &dropped), 1);
+	ck_assert_int_eq(state_claim(st, "t", 1, 0, &was, &dropped), 0); /* not where it ended */
+	ck_assert_int_eq(was, 1);
+	ck_assert_int_eq(state_close(st, 0, err, sizeof err), 0);
+	const char *names[] = {"state.sqlite", "state.sqlite-wal", "state.sqlite-shm", "lock"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[192];
+		snprintf(path, sizeof path, "%s/%s", stdir, names[i]);
+		unlink(path);
+	}
+	rmdir(stdir);
+}
+END_TEST
+
 START_TEST(test_stop)
 {
 	produce(0, NULL, "{}", NULL);
@@ -335,6 +377,7 @@ kafkainput_suite(void)
 	tcase_add_test(tc, test_record_fields);
 	tcase_add_test(tc, test_oversize);
 	tcase_add_test(tc, test_quiet);
+	tcase_add_test(tc, test_state_progress);
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_checkpoint_resume);
 	tcase_add_test(tc, test_checkpoint_longer_than_file);
