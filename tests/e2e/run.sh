@@ -17,7 +17,7 @@
 #                compared with cdcpivot run on the event file itself
 #   native-*,    cdcpivot reading Kafka itself (--brokers) and kcat -G |
 #   kcat-kill    cdcpivot, killed and restarted, in groups, through a broker
-#                outage (see native.sh)
+#                outage, with --state in a group (see native.sh)
 #   postgres-*   a throw-away PostgreSQL server as the OLAP target: COPY of
 #                cdcpivot's output, examples/queries/ against answers that
 #                e2e.py computes from the raw events
