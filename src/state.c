@@ -548,6 +548,8 @@ state_apply(struct state *s, unsigned long long written)
 		s->staged_bytes -= s->staged[i].tlen + 1 + s->staged[i].klen + s->staged[i].ilen + 1;
 		free(s->staged[i].tbl);
 	}
+	if (n == 0)
+		return 0; /* progress only (staged may be NULL) */
 	memmove(s->staged, s->staged + n, (s->nstaged - n) * sizeof *s->staged);
 	s->nstaged -= n;
 	reindex(s);

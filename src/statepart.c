@@ -138,6 +138,8 @@ statepart_forget(struct statepart *p, unsigned long long written)
 		size_t k = 0;
 		while (k < t->qlen && t->q[k].seq <= written)
 			k++;
+		if (k == 0)
+			continue; /* nothing to forget (q may be NULL) */
 		memmove(t->q, t->q + k, (t->qlen - k) * sizeof *t->q);
 		t->qlen -= k;
 		p->pending -= k;
