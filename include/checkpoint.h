@@ -17,7 +17,7 @@
  *     TOPIC<TAB>PARTITION<TAB>NEXT_OFFSET
  * (Kafka topic names cannot hold a TAB or a newline.) A second record may
  * follow, the same lines after "confirmed BYTES": the positions the
- * consumer group last accepted, when they are behind (see kafkainput.c). */
+ * consumer group last accepted, when they are behind (see kafkaprogress.c). */
 
 struct checkpoint_entry {
 	char *topic;

@@ -45,6 +45,7 @@ struct kafkainput_config {
 	const sigset_t *wait_mask; /* stop signals are let in between polls */
 	kafkainput_idle_fn *idle;
 	void *idle_ctx;
+	int quiet;               /* -q: no lines for partitions assigned and revoked */
 };
 
 /* Creates the consumer, reads the checkpoint and cuts out->fd back to it,
@@ -60,6 +61,14 @@ int kafkainput_next(struct kafkainput *k, struct record *rec);
 /* The record from the last kafkainput_next() has been committed to the
  * output (output_commit), rejected records included. */
 void kafkainput_handled(struct kafkainput *k);
+
+/* --state (state.h): the records' changes reach the store with their
+ * partitions' progress when their positions are recorded; a partition
+ * that comes keeps its images only if they are of the offset it starts at
+ * (state_claim), and images of partitions not held are not seen. Set once,
+ * after kafkainput_open(): partitions assigned already are claimed now. */
+struct state;
+void kafkainput_set_state(struct kafkainput *k, struct state *st);
 
 /* Flushes the output, acknowledges what it holds, commits synchronously,
  * leaves the group and frees k. Returns 0, or -1 if the final

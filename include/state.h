@@ -83,6 +83,30 @@ int state_apply(struct state *s, unsigned long long written);
 size_t state_staged(const struct state *s);
 size_t state_staged_bytes(const struct state *s);
 
+/* Reading Kafka itself (kafkainput.h), in a consumer group or not.
+ *
+ * The store records per (topic, partition) the next offset whose changes
+ * its images hold: state_progress() stages it for every record handled
+ * (seq: the record's output event), and state_apply() writes it in the
+ * same transaction as the images of those events. When a partition comes
+ * to the consumer, state_claim() compares the offset it starts at (start;
+ * -1 unknown) with that: equal, the images are the partition's as of that
+ * offset and are kept; otherwise another member has read the partition
+ * since, or this consumer reads it again from elsewhere, and its images
+ * and tombstones are dropped (the partition's rows fall back to unknown
+ * old values until the next image). Returns 1 kept, 0 dropped (*dropped
+ * of them; *was: the store's offset, -1 none), -1 on error.
+ *
+ * Once a partition has been claimed, state_get() sees no image of a
+ * partition not held (claimed and not yet released): another member may
+ * hold a newer one. */
+void state_progress(struct state *s, unsigned long long seq, const char *topic, int32_t partition,
+    int64_t next);
+int state_claim(struct state *s, const char *topic, int32_t partition, int64_t start, int64_t *was,
+    long long *dropped);
+void state_release(struct state *s, const char *topic, int32_t partition);
+size_t state_progress_pending(const struct state *s);
+
 /* Keys (live and tombstones) in the store, not counting staged changes;
  * -1 on error. */
 long long state_count(struct state *s);

@@ -353,7 +353,7 @@ open_kafka(struct run *r)
 		memcpy(r->checkpoint + n, ".offsets", sizeof ".offsets");
 	}
 	struct kafkainput_config cfg = {&o->kafka, r->checkpoint, o->fsync, o->max_line_bytes,
-	    r->dead.f, r->stop, r->wait_mask, on_idle, r};
+	    r->dead.f, r->stop, r->wait_mask, on_idle, r, o->quiet};
 	r->kafka = kafkainput_open(&cfg, &r->out, &r->diag);
 	return r->kafka != NULL ? 0 : -1;
 }
@@ -426,6 +426,8 @@ run_open(struct run *r, const struct options *o, int out_fd, FILE *err)
 	pivot_init(&r->pivot, o);
 	if (o->state_dir != NULL && open_state(r) < 0)
 		return -1;
+	if (r->kafka != NULL && r->state != NULL)
+		kafkainput_set_state(r->kafka, r->state);
 	r->schemas = schema_cache_new(SCHEMA_CACHE_ENTRIES, SCHEMA_CACHE_BYTES);
 	return 0;
 }

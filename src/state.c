@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "statepart.h"
 
 enum { FORMAT_VERSION = 1 };
 
@@ -40,6 +41,7 @@ struct state {
 	                  latest entry, 0 empty; 2 * capstaged of them */
 	size_t mask;
 	struct buf image; /* the last image read from the database */
+	struct statepart *parts; /* the Kafka input's partitions, or NULL */
 	char err[256];
 };
 
@@ -48,6 +50,9 @@ static const char schema_sql[] =
     " tbl TEXT NOT NULL, k BLOB NOT NULL, deleted INTEGER NOT NULL,"
     " lsn INTEGER, topic TEXT, part INTEGER, off INTEGER, image BLOB,"
     " PRIMARY KEY (tbl, k)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS part_pos("
+    " topic TEXT NOT NULL, part INTEGER NOT NULL, next INTEGER NOT NULL,"
+    " PRIMARY KEY (topic, part)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS state_format(version INTEGER NOT NULL);";
 
 int
@@ -166,6 +171,7 @@ release(struct state *s)
 		free(s->staged[i].tbl);
 	free(s->staged);
 	free(s->slots);
+	statepart_free(s->parts);
 	sqlite3_finalize(s->get);
 	sqlite3_finalize(s->put);
 	sqlite3_close(s->db);
@@ -276,13 +282,21 @@ read_pos(sqlite3_stmt *st, struct state_pos *pos)
 	}
 }
 
+/* Reading Kafka itself, an image of a partition the consumer does not hold
+ * is another member's business: it may be older than that member's. */
+static int
+hidden(const struct state *s, const struct state_pos *pos)
+{
+	return s->parts != NULL && pos->has_offset && !statepart_held(s->parts, pos->topic, pos->partition);
+}
+
 int
 state_get(struct state *s, const char *table, const void *key, size_t klen, struct state_entry *e)
 {
 	const struct staged *g = find_staged(s, table, key, klen);
 	if (g != NULL) {
 		*e = (struct state_entry){g->deleted, g->pos, g->image, g->ilen};
-		return 1;
+		return !hidden(s, &g->pos);
 	}
 	sqlite3_bind_text(s->get, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s->get, 2, klen ? key : "", (int)klen, SQLITE_STATIC);
@@ -302,7 +316,7 @@ state_get(struct state *s, const char *table, const void *key, size_t klen, stru
 	}
 	sqlite3_reset(s->get);
 	sqlite3_clear_bindings(s->get);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found && !hidden(s, &e->pos) : -1;
 }
 
 static void
@@ -376,29 +390,166 @@ write_staged(struct state *s, const struct staged *g)
 	return -1;
 }
 
+/* ------------------------------------------------- Kafka partitions */
+
+/* One statement on (topic, partition) and maybe a number; returns the rows
+ * it changed, or -1. For the rare statements of partitions coming and
+ * going, prepared each time. */
+static long long
+on_partition(struct state *s, const char *sql, const char *topic, int32_t part, int64_t n)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		set_err(s, "state");
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, part);
+	if (sqlite3_bind_parameter_count(st) > 2)
+		sqlite3_bind_int64(st, 3, n);
+	int rc = sqlite3_step(st);
+	long long r = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(s, "state partition");
+		return -1;
+	}
+	return rc == SQLITE_DONE && strncmp(sql, "SELECT", 6) == 0 ? -2 : r;
+}
+
+static int
+set_progress(struct state *s, const char *topic, int32_t part, int64_t next)
+{
+	return on_partition(s, "INSERT OR REPLACE INTO part_pos VALUES(?,?,?)", topic, part, next) < 0 ? -1 : 0;
+}
+
+void
+state_progress(struct state *s, unsigned long long seq, const char *topic, int32_t partition, int64_t next)
+{
+	if (s->parts == NULL)
+		s->parts = statepart_new();
+	statepart_progress(s->parts, seq, topic, partition, next);
+}
+
+size_t
+state_progress_pending(const struct state *s)
+{
+	return s->parts != NULL ? statepart_pending(s->parts) : 0;
+}
+
+/* Staged changes of the partition are another holding's: forgotten. */
+static void
+unstage_partition(struct state *s, const char *topic, int32_t part)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->nstaged; i++) {
+		struct staged *g = &s->staged[i];
+		if (g->pos.has_offset && g->pos.partition == part && strcmp(g->pos.topic, topic) == 0) {
+			s->staged_bytes -= g->tlen + 1 + g->klen + g->ilen + 1;
+			free(g->tbl);
+		} else {
+			s->staged[k++] = *g;
+		}
+	}
+	if (k != s->nstaged) {
+		s->nstaged = k;
+		reindex(s);
+	}
+}
+
+/* The partition's images and tombstones go, and its progress is start. */
+static long long
+drop_partition(struct state *s, const char *topic, int32_t part, int64_t start)
+{
+	if (exec(s, "BEGIN") < 0)
+		return -1;
+	long long n = on_partition(s, "DELETE FROM row_image WHERE topic=? AND part=?", topic, part, 0);
+	long long r = n < 0 ? -1 :
+	    start >= 0 ? on_partition(s, "INSERT OR REPLACE INTO part_pos VALUES(?,?,?)", topic, part, start) :
+	                 on_partition(s, "DELETE FROM part_pos WHERE topic=? AND part=?", topic, part, 0);
+	if (r < 0 || exec(s, "COMMIT") < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return n;
+}
+
+int
+state_claim(struct state *s, const char *topic, int32_t partition, int64_t start, int64_t *was,
+    long long *dropped)
+{
+	if (s->parts == NULL)
+		s->parts = statepart_new();
+	*dropped = 0;
+	long long next = on_partition(s, "SELECT next FROM part_pos WHERE topic=? AND part=?", topic, partition, 0);
+	if (next == -1)
+		return -1;
+	*was = next >= 0 ? next : -1;
+	statepart_hold(s->parts, topic, partition);
+	if (next >= 0 && next == start)
+		return 1;
+	unstage_partition(s, topic, partition);
+	*dropped = drop_partition(s, topic, partition, start);
+	return *dropped < 0 ? -1 : 0;
+}
+
+void
+state_release(struct state *s, const char *topic, int32_t partition)
+{
+	if (s->parts != NULL)
+		statepart_release(s->parts, topic, partition);
+}
+
+/* The progress of the partitions, with the images of the same events. */
+static int
+write_progress(struct state *s, unsigned long long written)
+{
+	int32_t part;
+	int64_t next;
+	const char *topic;
+	for (size_t i = 0; s->parts != NULL && (topic = statepart_ready(s->parts, i, written, &part, &next)); i++)
+		if (next >= 0 && set_progress(s, topic, part, next) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+progress_ready(const struct state *s, unsigned long long written)
+{
+	int32_t part;
+	int64_t next;
+	const char *topic;
+	for (size_t i = 0; s->parts != NULL && (topic = statepart_ready(s->parts, i, written, &part, &next)); i++)
+		if (next >= 0)
+			return 1;
+	return 0;
+}
+
 int
 state_apply(struct state *s, unsigned long long written)
 {
 	size_t n = 0;
 	while (n < s->nstaged && s->staged[n].seq <= written)
 		n++;
-	if (n == 0)
+	if (n == 0 && !progress_ready(s, written))
 		return 0;
 	if (exec(s, "BEGIN") < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (write_staged(s, &s->staged[i]) < 0) {
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
-	if (exec(s, "COMMIT") < 0) {
+	int failed = write_progress(s, written) < 0;
+	for (size_t i = 0; i < n && !failed; i++)
+		failed = write_staged(s, &s->staged[i]) < 0;
+	if (failed || exec(s, "COMMIT") < 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	if (s->parts != NULL)
+		statepart_forget(s->parts, written);
 	for (size_t i = 0; i < n; i++) {
 		s->staged_bytes -= s->staged[i].tlen + 1 + s->staged[i].klen + s->staged[i].ilen + 1;
 		free(s->staged[i].tbl);
 	}
+	if (n == 0)
+		return 0; /* progress only (staged may be NULL) */
 	memmove(s->staged, s->staged + n, (s->nstaged - n) * sizeof *s->staged);
 	s->nstaged -= n;
 	reindex(s);

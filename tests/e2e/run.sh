@@ -17,7 +17,7 @@
 #                compared with cdcpivot run on the event file itself
 #   native-*,    cdcpivot reading Kafka itself (--brokers) and kcat -G |
 #   kcat-kill    cdcpivot, killed and restarted, in groups, through a broker
-#                outage (see native.sh)
+#                outage, with --state in a group (see native.sh)
 #   postgres-*   a throw-away PostgreSQL server as the OLAP target: COPY of
 #                cdcpivot's output, examples/queries/ against answers that
 #                e2e.py computes from the raw events
@@ -600,6 +600,7 @@ step native-kill native_kill
 step kcat-kill kcat_kill_result
 step native-group native_group
 step native-outage native_outage
+step native-state native_state
 step postgres-start pg_start
 step postgres-seed pg_seed
 step postgres-generated pg_generated

@@ -21,6 +21,8 @@
 #                against what PostgreSQL recorded (see real.py), the first 14
 #                against the seed's holding_pivot table
 #   latency      50 single-row transactions, commit to row in the file
+#   native-*     cdcpivot --brokers on this broker (tests/e2e/native.sh's
+#                steps: one member, SIGKILLs, a group, --state in a group)
 # Each step prints "ok" or "FAIL"; then "real: N passed, N failed". A
 # component that does not start fails the run at once, with its log's end.
 #
@@ -370,9 +372,26 @@ scenario() {
 	cat "$w/err"
 	python3 "$REAL_PY" compare "$w/expected" "$w/out" >"$w/result"
 	cat "$w/result"
+	scenario_variants "$d" "$w" >"$w/variants"
 	curl -fsS --max-time 120 -X DELETE "$rest/connectors/$sc" >/dev/null
 	capture "$sc" "$w/raw" "$d/args" "$w/expected" "$w/connector.json"
-	echo "$(cat "$w/result"); $(grep summary "$w/err" | sed 's/^cdcpivot: //')" >"$tmp/note"
+	echo "$(cat "$w/result"); $(grep summary "$w/err" | sed 's/^cdcpivot: //')$(cat "$w/variants")" >"$tmp/note"
+}
+
+# scenario_variants DIR WORK: each args.NAME of the scenario, run over the
+# same records (an argument STATE_DIR is a new, empty --state directory),
+# must give the same expected rows. Prints "; NAME: result" for each.
+scenario_variants() {
+	for v in "$1"/args.*; do
+		[ -e "$v" ] || continue
+		x=${v##*/args.}
+		rm -rf "$2/state.$x"
+		sed "s#^STATE_DIR\$#$2/state.$x#" "$v" >"$2/args.$x"
+		pivot_file "$2/args.$x" "$2/raw" "$2/out.$x" "$2/err.$x"
+		cat "$2/err.$x" >&2
+		python3 "$REAL_PY" compare "$2/expected" "$2/out.$x" >"$2/result.$x"
+		printf '; args.%s: %s' "$x" "$(cat "$2/result.$x")"
+	done
 }
 
 # A connector restart that re-sends events (tests/real/replay/): a.sql's
@@ -520,6 +539,49 @@ group_kill() {
 	cp "$tmp/note" "$tmp/kill.$stack"
 }
 
+# cdcpivot reading Kafka itself (--brokers) on this stack's broker: the
+# steps of tests/e2e/native.sh (there on librdkafka's mock cluster) with
+# fewer events and kills: (a) one member reads every record: the rows of
+# the event file; (b) killed with SIGKILL at random moments while it reads,
+# each time restarted: its --output FILE is the reference exactly; (d)
+# three members, one killed and restarted, a fourth joining: the union of
+# their files is the reference, each row once; and --state in a group (a
+# partition moving away and back, kills) against the REPLICA IDENTITY FULL
+# stream's rows. (c), kcat -G's losses, and (e), the outage, are measured
+# on the mock cluster only.
+GEN=$repo/bench/gen_events.py
+E2E_PY=$repo/tests/e2e/e2e.py
+NATIVE_EVENTS=${REAL_NATIVE_EVENTS:-20000}
+NATIVE_KILLS=${REAL_NATIVE_KILLS:-5}
+NATIVE_SESSION_MS=6000 # the broker's group.min.session.timeout.ms
+NATIVE_KILL_PACE=3     # (b)'s stream lasts about 30 s, as the kills do
+NATIVE_KCAT=
+# shellcheck source=tests/e2e/native.sh
+. "$repo/tests/e2e/native.sh"
+
+stop_wait() { # PID SECONDS: SIGTERM, then its exit status (124: killed after SECONDS)
+	kill -TERM "$1" 2>/dev/null || :
+	waited=0
+	while kill -0 "$1" 2>/dev/null; do
+		if [ "$waited" -ge $(($2 * 10)) ]; then
+			kill -KILL -- "-$1" 2>/dev/null || :
+			echo "pid $1 did not stop within $2 s" >&2
+			return 124
+		fi
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	wait "$1"
+}
+
+native_real() { # FUNCTION: a native.sh step, against this stack's broker
+	export SOURCE_DATE_EPOCH=1700000000 # as tests/e2e/run.sh: the same bytes every run
+	note=$tmp/note
+	NATIVE_BOOT=$boot
+	native_dir=$tmp/native-$stack
+	"$@"
+}
+
 # The OLAP step: the single consumer's file loaded into PostgreSQL, DuckDB
 # and ClickHouse (chDB) with the commands of examples/LOADING.md and
 # examples/load-postgres.sql (tests/real/olap.py reads them from the
@@ -634,6 +696,9 @@ for stack in "${stacks[@]}"; do
 		start olap-venv olap_venv
 		step "$stack-olap" olap
 	fi
+	for n in setup same kill group state; do
+		step "$stack-native-$n" native_real "native_$n"
+	done
 	start "$stack-scenarios" scenarios_start
 	for sc in $(scenario_names); do
 		step "$stack-$sc" scenario "$sc"

@@ -17,6 +17,7 @@
 #include "check_util.h"
 #include "checkpoint.h"
 #include "kafkainput.h"
+#include "state.h"
 
 static rd_kafka_t *producer;
 static char brokers[256];
@@ -97,12 +98,17 @@ struct reader {
 	volatile sig_atomic_t stop;
 	struct kafkainput *k;
 	int fd;
+	FILE *err;  /* messages, when not quiet() */
+	int quiet;  /* -q */
 };
 
+/* A reader whose messages go to err (NULL: nowhere), with -q or not. */
 static struct kafkainput *
-open_reader(struct reader *r, const char *checkpoint, size_t max_bytes)
+open_reader_to(struct reader *r, const char *checkpoint, size_t max_bytes, FILE *err, int q)
 {
 	memset(r, 0, sizeof *r);
+	r->err = err;
+	r->quiet = q;
 	r->topics[0] = "t";
 	r->ko.brokers = brokers;
 	r->ko.topics.names = r->topics;
@@ -111,10 +117,17 @@ open_reader(struct reader *r, const char *checkpoint, size_t max_bytes)
 	r->fd = open(outpath, O_RDWR | O_APPEND | O_CREAT, 0644);
 	ck_assert_int_ge(r->fd, 0);
 	output_init(&r->out, r->fd, 1); /* every commit is written at once */
-	diag_init(&r->diag, quiet());
-	struct kafkainput_config cfg = {&r->ko, checkpoint, 0, max_bytes, NULL, &r->stop, NULL, NULL, NULL};
+	diag_init(&r->diag, r->err != NULL ? r->err : quiet());
+	struct kafkainput_config cfg = {&r->ko, checkpoint, 0, max_bytes, NULL, &r->stop, NULL, NULL, NULL,
+	    r->quiet};
 	r->k = kafkainput_open(&cfg, &r->out, &r->diag);
 	return r->k;
+}
+
+static struct kafkainput *
+open_reader(struct reader *r, const char *checkpoint, size_t max_bytes)
+{
+	return open_reader_to(r, checkpoint, max_bytes, NULL, 0);
 }
 
 static void
@@ -175,6 +188,36 @@ START_TEST(test_record_fields)
 }
 END_TEST
 
+/* The messages of one run over t, with and without -q. */
+static char *
+assign_messages(int q)
+{
+	struct reader r;
+	FILE *err = tmpfile();
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(open_reader_to(&r, NULL, 1000, err, q));
+	struct record rec;
+	while (kafkainput_next(r.k, &rec) == 1)
+		handle(&r, &rec);
+	close_reader(&r);
+	static char text[4096];
+	rewind(err);
+	size_t n = fread(text, 1, sizeof text - 1, err);
+	text[n] = '\0';
+	fclose(err);
+	return text;
+}
+
+/* -q silences the partition lines, and only them. */
+START_TEST(test_quiet)
+{
+	produce(0, NULL, "{}", NULL);
+	ck_assert_msg(strstr(assign_messages(0), "kafka: assigned t[0] from the beginning\n") != NULL, "%s",
+	    assign_messages(0));
+	ck_assert_str_eq(assign_messages(1), "");
+}
+END_TEST
+
 START_TEST(test_oversize)
 {
 	produce(0, NULL, "{\"op\":\"c\",\"long\":true}", NULL);
@@ -188,6 +231,47 @@ START_TEST(test_oversize)
 	ck_assert_msg(strstr(m, "\"key\":null") != NULL, "meta: %s", m);
 	free(m);
 	close_reader(&r);
+}
+END_TEST
+
+/* --state: the partitions' progress reaches the store with the checkpoint,
+ * so a partition that starts where the file ends keeps its images. */
+START_TEST(test_state_progress)
+{
+	produce(0, NULL, "{}", NULL);
+	produce(0, NULL, "{}", NULL);
+	produce(1, NULL, "{}", NULL);
+	char stdir[128], err[256] = "";
+	snprintf(stdir, sizeof stdir, "%s/st", dir);
+	struct state *st = state_open(stdir, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	struct reader r;
+	ck_assert_ptr_nonnull(open_reader(&r, cppath, 1000));
+	kafkainput_set_state(r.k, st); /* no group: every partition, from the beginning */
+	struct record rec;
+	int n = 0;
+	while (kafkainput_next(r.k, &rec) == 1) {
+		handle(&r, &rec);
+		n++;
+	}
+	ck_assert_int_eq(n, 3);
+	close_reader(&r);
+	ck_assert_int_eq(state_close(st, 0, err, sizeof err), 0);
+	st = state_open(stdir, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	int64_t was;
+	long long dropped;
+	ck_assert_int_eq(state_claim(st, "t", 0, 2, &was, &dropped), 1);
+	ck_assert_int_eq(state_claim(st, "t", 1, 0, &was, &dropped), 0); /* not where it ended */
+	ck_assert_int_eq(was, 1);
+	ck_assert_int_eq(state_close(st, 0, err, sizeof err), 0);
+	const char *names[] = {"state.sqlite", "state.sqlite-wal", "state.sqlite-shm", "lock"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[192];
+		snprintf(path, sizeof path, "%s/%s", stdir, names[i]);
+		unlink(path);
+	}
+	rmdir(stdir);
 }
 END_TEST
 
@@ -276,7 +360,7 @@ START_TEST(test_unknown_property)
 	r.fd = open(outpath, O_RDWR | O_CREAT, 0644);
 	output_init(&r.out, r.fd, 1);
 	diag_init(&r.diag, quiet());
-	struct kafkainput_config cfg = {&r.ko, NULL, 0, 1000, NULL, &r.stop, NULL, NULL, NULL};
+	struct kafkainput_config cfg = {&r.ko, NULL, 0, 1000, NULL, &r.stop, NULL, NULL, NULL, 0};
 	ck_assert_ptr_null(kafkainput_open(&cfg, &r.out, &r.diag));
 	output_free(&r.out);
 	close(r.fd);
@@ -292,6 +376,8 @@ kafkainput_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_record_fields);
 	tcase_add_test(tc, test_oversize);
+	tcase_add_test(tc, test_quiet);
+	tcase_add_test(tc, test_state_progress);
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_checkpoint_resume);
 	tcase_add_test(tc, test_checkpoint_longer_than_file);

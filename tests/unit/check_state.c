@@ -259,6 +259,75 @@ START_TEST(replay_by_lsn_then_offset)
 }
 END_TEST
 
+/* A partition's progress is written with its images; a partition that
+ * comes back at that offset keeps them, at any other offset loses them. */
+START_TEST(partition_kept_only_at_its_offset)
+{
+	make_dir();
+	struct state *s = open_ok();
+	int64_t was;
+	long long dropped;
+	ck_assert_int_eq(state_claim(s, "t", 0, 0, &was, &dropped), 0); /* new: nothing to drop */
+	ck_assert_int_eq(dropped, 0);
+	ck_assert_int_eq(was, -1);
+	ck_assert_int_eq(state_claim(s, "t", 1, 0, &was, &dropped), 0);
+	struct state_pos p0 = kafka("t", 0, 4), p1 = kafka("t", 1, 9);
+	state_put(s, 1, "tb", "a", 1, &p0, "{\"v\":1}", 7);
+	state_progress(s, 1, "t", 0, 5);
+	state_put(s, 2, "tb", "b", 1, &p1, "{\"v\":2}", 7);
+	state_progress(s, 2, "t", 1, 10);
+	state_progress(s, 3, "t", 0, 6); /* a record without rows, not yet written */
+	ck_assert_int_eq(state_apply(s, 2), 0);
+	close_ok(s, 2);
+	s = open_ok(); /* the next run: offsets as written, not beyond */
+	ck_assert_int_eq(state_claim(s, "t", 0, 5, &was, &dropped), 1);
+	ck_assert_int_eq(was, 5);
+	struct state_entry e;
+	ck_assert_int_eq(state_get(s, "tb", "a", 1, &e), 1);
+	ck_assert_int_eq(e.pos.offset, 4);
+	ck_assert_int_eq(state_claim(s, "t", 1, 12, &was, &dropped), 0); /* read by another member since */
+	ck_assert_int_eq(was, 10);
+	ck_assert_int_eq(dropped, 1);
+	ck_assert_int_eq(state_get(s, "tb", "b", 1, &e), 0);
+	ck_assert_int_eq(state_count(s), 1);
+	close_ok(s, 0);
+	s = open_ok(); /* and the drop recorded the offset it starts at */
+	ck_assert_int_eq(state_claim(s, "t", 1, 12, &was, &dropped), 1);
+	ck_assert_int_eq(state_claim(s, "t", 0, -1, &was, &dropped), 0); /* unknown start */
+	ck_assert_int_eq(dropped, 1);
+	close_ok(s, 0);
+	remove_dir();
+}
+END_TEST
+
+/* Images of a partition the consumer gave up are not seen (another member
+ * has newer ones); those without a Kafka position always are. */
+START_TEST(released_partition_unseen)
+{
+	make_dir();
+	struct state *s = open_ok();
+	int64_t was;
+	long long dropped;
+	ck_assert_int_eq(state_claim(s, "t", 2, 0, &was, &dropped), 0);
+	struct state_pos p = kafka("t", 2, 0), none = lsn(8);
+	state_put(s, 1, "tb", "k", 1, &p, "{\"v\":3}", 7);
+	state_put(s, 1, "tb", "#c", 2, &none, "[]", 2);
+	struct state_entry e;
+	ck_assert_int_eq(state_get(s, "tb", "k", 1, &e), 1);
+	state_release(s, "t", 2);
+	ck_assert_int_eq(state_get(s, "tb", "k", 1, &e), 0); /* staged */
+	ck_assert_int_eq(state_apply(s, 1), 0);
+	ck_assert_int_eq(state_get(s, "tb", "k", 1, &e), 0); /* stored */
+	ck_assert_int_eq(state_get(s, "tb", "#c", 2, &e), 1);
+	state_progress(s, 1, "t", 2, 1);
+	ck_assert_int_eq(state_apply(s, 1), 0);
+	ck_assert_int_eq(state_claim(s, "t", 2, 1, &was, &dropped), 1);
+	ck_assert_int_eq(state_get(s, "tb", "k", 1, &e), 1);
+	close_ok(s, 1);
+	remove_dir();
+}
+END_TEST
+
 START_TEST(one_run_per_directory)
 {
 	make_dir();
@@ -322,6 +391,8 @@ state_suite(void)
 	tcase_add_test(tc, tombstone_may_keep_the_image);
 	tcase_add_test(tc, keys_of_any_bytes_and_length);
 	tcase_add_test(tc, replay_by_lsn_then_offset);
+	tcase_add_test(tc, partition_kept_only_at_its_offset);
+	tcase_add_test(tc, released_partition_unseen);
 	tcase_add_test(tc, one_run_per_directory);
 	tcase_add_test(tc, unusable_directory_is_an_error);
 	tcase_add_test(tc, other_format_is_refused);

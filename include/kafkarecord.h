@@ -1,0 +1,32 @@
+#ifndef CDCPIVOT_KAFKARECORD_H
+#define CDCPIVOT_KAFKARECORD_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+#include <librdkafka/rdkafka.h>
+
+#include "buf.h"
+#include "record.h"
+
+/* A Kafka record as the pipeline takes it: the value as the line, and the
+ * record's own fields (topic, partition, offset, tstype, ts, broker, key,
+ * headers) as kcat -J prints them, for --meta and the default ids.
+ *
+ * One tree serves the whole run, updated in place for each record, so
+ * that a record costs no allocation in the common case. */
+struct kafkarecord {
+	cJSON *meta;       /* the kcat -J fields without the payload */
+	struct buf text;   /* scratch for the key and header values */
+	char where[300];   /* "topic[partition]" for messages */
+};
+
+void kafkarecord_init(struct kafkarecord *kr);
+void kafkarecord_free(struct kafkarecord *kr);
+
+/* Fills rec from m (both stay valid until m is destroyed or the next
+ * call). A value longer than max_bytes is dropped: rec->oversize. */
+void kafkarecord_fill(struct kafkarecord *kr, const rd_kafka_message_t *m, size_t max_bytes,
+    struct record *rec);
+
+#endif
