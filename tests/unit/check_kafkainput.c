@@ -17,6 +17,8 @@
 #include "check_util.h"
 #include "checkpoint.h"
 #include "kafkainput.h"
+#include "options.h"
+#include "pipeline.h"
 #include "state.h"
 
 static rd_kafka_t *producer;
@@ -331,6 +333,30 @@ START_TEST(test_checkpoint_resume)
 }
 END_TEST
 
+/* The program's --output FILE keeps its positions in FILE.offsets, the
+ * name README and the man page give (and the restart looks for). */
+START_TEST(test_output_checkpoint_name)
+{
+	produce(0, NULL, "{\"before\":null,\"after\":{\"id\":1,\"v\":\"a\"},\"op\":\"c\"}", NULL);
+	char *argv[] = {"cdcpivot", "--brokers", brokers, "--topic", "t", "--exit-at-end", "-q",
+		"--output", outpath, NULL};
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(options_parse(9, argv, "0", &o, err, sizeof err), OPTIONS_RUN);
+	volatile sig_atomic_t stop = 0;
+	ck_assert_int_eq(pipeline_run(&o, STDOUT_FILENO, quiet(), &stop, NULL), 0);
+	options_free(&o);
+	size_t len;
+	char *text = read_file(outpath, &len);
+	assert_text_eq("rows", text, len, "1,v,,a,,,,1970-01-01 00:00:00.000,c\n");
+	free(text);
+	text = read_file(cppath, &len);
+	ck_assert_msg(text != NULL, "no checkpoint at %s", cppath);
+	assert_text_eq("checkpoint", text, len, "cdcpivot-offsets 1\nsize 36\nt\t0\t1\n");
+	free(text);
+}
+END_TEST
+
 /* A file shorter than its checkpoint was changed by something else. */
 START_TEST(test_checkpoint_longer_than_file)
 {
@@ -381,6 +407,7 @@ kafkainput_suite(void)
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_checkpoint_resume);
 	tcase_add_test(tc, test_checkpoint_longer_than_file);
+	tcase_add_test(tc, test_output_checkpoint_name);
 	tcase_add_test(tc, test_unknown_property);
 	suite_add_tcase(s, tc);
 	return s;
