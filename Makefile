@@ -23,7 +23,7 @@ CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_SRCS := src/base64.c src/buf.c src/checkpoint.c src/columns.c src/decimal.c src/decode.c src/decoders.c src/dedup.c \
 	src/diag.c src/diff.c src/envelope.c src/jsonarena.c src/jsonval.c src/kafkainput.c src/linereader.c src/options.c \
-	src/output.c src/pipeline.c src/pivot.c src/schemacache.c src/state.c src/stateful.c src/timefmt.c \
+	src/output.c src/pgtext.c src/pipeline.c src/pivot.c src/schemacache.c src/state.c src/stateful.c src/timefmt.c \
 	src/utf8.c src/writer.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*.c)

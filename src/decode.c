@@ -8,6 +8,7 @@
 #include "base64.h"
 #include "decimal.h"
 #include "jsonval.h"
+#include "pgtext.h"
 #include "timefmt.h"
 
 #include "decodecolumn.h"
@@ -63,12 +64,24 @@ get_int(const cJSON *v, int64_t *x)
  * column never comes close. */
 #define MAX_DAYS ((int64_t)1 << 40)
 
+/* PostgreSQL's infinite dates as Debezium sends them: date 'infinity' and
+ * '-infinity' are the int32 extremes of days since 2000-01-01, which
+ * Debezium moves to 1970 in int32 arithmetic (INT32_MAX + 10957 wraps);
+ * no real date (PostgreSQL's reach 4714 BC) is anywhere near. */
+#define DATE_INFINITY INT64_C(-2147472692)
+#define DATE_NEG_INFINITY INT64_C(-2147472691)
+
 static int
 put_date(struct buf *out, const cJSON *v, int json)
 {
 	int64_t days;
 	if (get_int(v, &days) != 0 || days > MAX_DAYS || days < -MAX_DAYS)
 		return -1;
+	if (days == DATE_INFINITY || days == DATE_NEG_INFINITY) {
+		put_ascii(out, days == DATE_INFINITY ? "infinity" : "-infinity",
+		    days == DATE_INFINITY ? 8 : 9, json);
+		return 0;
+	}
 	char tmp[48];
 	int bc;
 	char *e = timefmt_date(tmp, days, &bc);
@@ -84,7 +97,7 @@ put_time(struct buf *out, const cJSON *v, unsigned unit, int json)
 	if (get_int(v, &x) != 0 || x < 0)
 		return -1;
 	char tmp[64];
-	char *e = timefmt_time(tmp, x, unit_per_sec[unit], unit_digits[unit]);
+	char *e = timefmt_pgtime(tmp, x, unit_per_sec[unit], unit_digits[unit]);
 	put_ascii(out, tmp, (size_t)(e - tmp), json);
 	return 0;
 }
@@ -124,36 +137,193 @@ put_timestamp(struct buf *out, const cJSON *v, unsigned unit, int json)
 		return 0;
 	}
 	char tmp[TIMEFMT_MAX];
-	size_t n = timefmt_instant(x, unit_per_sec[unit], unit_digits[unit], tmp);
+	size_t n = timefmt_pginstant(x, unit_per_sec[unit], unit_digits[unit], tmp);
 	put_ascii(out, tmp, n, json);
 	return 0;
 }
 
-/* Appends the bytes that base64 s stands for, as lowercase hex. */
-static int
-put_hex(struct buf *out, const char *s, int json)
+/* ---- ISO 8601 texts (ZonedTimestamp, ZonedTime, Iso*) --------------------- */
+
+/* Nanoseconds of a day as "HH:MM:SS[.f]" (PostgreSQL's trimmed fraction). */
+static char *
+put_clock(char *p, int64_t nanos)
 {
-	static const char hex[] = "0123456789abcdef";
+	return timefmt_pgtime(p, nanos, 1000000000, 9);
+}
+
+/* Whether days and micros of the day are a JDBC infinity marker (as
+ * microseconds since the epoch, timestamp_infinity). */
+static int
+iso_infinity(int64_t days, int64_t micros)
+{
+	static const int64_t marks[] = {INT64_C(9223372036825200000), INT64_C(-9223372036832400000)};
+	for (int i = 0; i < 2; i++) {
+		int64_t rem, d = timefmt_floordiv(marks[i], INT64_C(86400000000), &rem);
+		if (d == days && rem == micros)
+			return i == 0 ? 1 : -1;
+	}
+	return 0;
+}
+
+/* A ZonedTimestamp or IsoTimestamp: "YYYY-MM-DD HH:MM:SS[.f]" at UTC,
+ * "+00" after it when zoned, " BC" last. The IsoTimestamp of the JDBC
+ * driver's infinity markers is "infinity". */
+static int
+put_iso_timestamp(struct buf *out, const char *s, int zoned, int json)
+{
+	struct timefmt_iso t;
+	if (timefmt_parse_iso(s, &t) != 0 || !t.has_date || !t.has_time || (zoned && !t.has_zone))
+		return -1;
+	int64_t nanos = t.nanos - (int64_t)t.offset * 1000000000;
+	int64_t days = t.days + timefmt_floordiv(nanos, INT64_C(86400000000000), &nanos);
+	if (!zoned && nanos % 1000 == 0) {
+		int inf = iso_infinity(days, nanos / 1000);
+		if (inf != 0) {
+			put_ascii(out, inf > 0 ? "infinity" : "-infinity", inf > 0 ? 8 : 9, json);
+			return 0;
+		}
+	}
+	if (days > MAX_DAYS || days < -MAX_DAYS)
+		return -1;
+	char tmp[TIMEFMT_MAX + 16];
+	int bc;
+	char *p = timefmt_date(tmp, days, &bc);
+	*p++ = ' ';
+	p = put_clock(p, nanos);
+	if (zoned)
+		p = timefmt_zone(p, 0);
+	p = timefmt_bc(p, bc);
+	put_ascii(out, tmp, (size_t)(p - tmp), json);
+	return 0;
+}
+
+/* ZonedTime "HH:MM:SS[.f]Z" -> "HH:MM:SS[.f]+00"; IsoTime and IsoDate
+ * without their zone (a time and a date have none in PostgreSQL). */
+static int
+put_iso_part(struct buf *out, const char *s, unsigned kind, int json)
+{
+	struct timefmt_iso t;
+	if (timefmt_parse_iso(s, &t) != 0)
+		return -1;
+	char tmp[TIMEFMT_MAX];
+	char *p = tmp;
+	if (kind == K_ISODATE) {
+		if (!t.has_date || t.has_time || t.days > MAX_DAYS || t.days < -MAX_DAYS)
+			return -1;
+		if (t.days == DATE_INFINITY || t.days == DATE_NEG_INFINITY) {
+			put_ascii(out, t.days == DATE_INFINITY ? "infinity" : "-infinity",
+			    t.days == DATE_INFINITY ? 8 : 9, json);
+			return 0;
+		}
+		int bc;
+		p = timefmt_date(p, t.days, &bc);
+		p = timefmt_bc(p, bc);
+	} else {
+		if (!t.has_time || t.has_date || (kind == K_ZTIME && !t.has_zone))
+			return -1;
+		p = put_clock(p, t.nanos);
+		if (kind == K_ZTIME)
+			p = timefmt_zone(p, t.offset);
+	}
+	put_ascii(out, tmp, (size_t)(p - tmp), json);
+	return 0;
+}
+
+/* MicroDuration, NanoDuration: one count for the whole interval (Debezium
+ * counts a month as 30.4375 days, so months cannot be told apart); as
+ * PostgreSQL prints that many days of 24 hours and time. */
+static int
+put_duration(struct buf *out, const cJSON *v, unsigned unit, int json)
+{
+	int64_t x;
+	if (get_int(v, &x) != 0)
+		return -1;
+	int64_t per_day = unit == U_NS ? INT64_C(86400000000000) : INT64_C(86400000000);
+	int64_t days = x / per_day, rest = x % per_day;
+	int64_t micros = unit == U_NS ? rest / 1000 : rest;
+	int nanos = unit == U_NS ? (int)(rest % 1000) : 0;
 	if (json)
 		buf_putc(out, '"');
-	size_t start = out->len;
-	if (base64_decode(out, s, strlen(s)) != 0)
-		return -1;
-	size_t n = out->len - start;
-	if (n > 0) {
-		/* Expand in place from the end: byte i becomes chars 2i, 2i+1. */
-		buf_reserve(out, n);
-		unsigned char *p = (unsigned char *)out->p + start;
-		for (size_t i = n; i-- > 0;) {
-			unsigned char c = p[i];
-			p[2 * i + 1] = (unsigned char)hex[c & 15];
-			p[2 * i] = (unsigned char)hex[c >> 4];
-		}
-		out->len = start + 2 * n;
-	}
+	pgtext_interval(out, 0, days, micros, nanos);
 	if (json)
 		buf_putc(out, '"');
 	return 0;
+}
+
+static int
+put_interval(struct buf *out, const char *s, int json)
+{
+	int64_t months, days, micros;
+	if (pgtext_parse_duration(s, &months, &days, &micros) != 0)
+		return -1;
+	if (json)
+		buf_putc(out, '"');
+	pgtext_interval(out, months, days, micros, 0);
+	if (json)
+		buf_putc(out, '"');
+	return 0;
+}
+
+/* Decodes base64 s into a scratch copy at the end of out (the caller
+ * drops it): returns its offset, or (size_t)-1 if s is not base64. */
+static size_t
+decode_scratch(struct buf *out, const char *s)
+{
+	size_t start = out->len;
+	return base64_decode(out, s, strlen(s)) == 0 ? start : (size_t)-1;
+}
+
+/* Appends the bytes that base64 s stands for as PostgreSQL's bytea text,
+ * "\x" and lowercase hex. */
+static int
+put_hex(struct buf *out, const char *s, int json)
+{
+	struct buf tmp;
+	buf_init(&tmp);
+	if (decode_scratch(&tmp, s) == (size_t)-1) {
+		buf_free(&tmp);
+		return -1;
+	}
+	if (json) {
+		struct buf t2;
+		buf_init(&t2);
+		pgtext_bytea(&t2, (const unsigned char *)tmp.p, tmp.len);
+		jsonval_write_string(out, t2.p, t2.len);
+		buf_free(&t2);
+	} else {
+		pgtext_bytea(out, (const unsigned char *)tmp.p, tmp.len);
+	}
+	buf_free(&tmp);
+	return 0;
+}
+
+/* Bits: the bit string of the column's length, first bit first; Debezium
+ * sends its value as little-endian bytes (and none for zero). */
+static int
+put_bits(struct buf *out, const char *s, int32_t nbits, int json)
+{
+	struct buf tmp;
+	buf_init(&tmp);
+	if (decode_scratch(&tmp, s) == (size_t)-1) {
+		buf_free(&tmp);
+		return -1;
+	}
+	const unsigned char *b = (const unsigned char *)tmp.p;
+	int r = 0;
+	for (size_t i = (size_t)nbits; i < 8 * tmp.len; i++)
+		if (b[i / 8] >> (i % 8) & 1)
+			r = -1; /* a bit beyond the length: not this column's value */
+	if (r == 0) {
+		if (json)
+			buf_putc(out, '"');
+		buf_reserve(out, (size_t)nbits);
+		for (size_t i = (size_t)nbits; i-- > 0;)
+			buf_putc(out, i / 8 < tmp.len && (b[i / 8] >> (i % 8) & 1) ? '1' : '0');
+		if (json)
+			buf_putc(out, '"');
+	}
+	buf_free(&tmp);
+	return r;
 }
 
 /* Whether s is valid base64 (decoded into out's spare room, then dropped). */
@@ -206,10 +376,16 @@ struct_field(const struct decode_column *c, const char *name, size_t *hint)
  * value (json set) inside an array, map or struct. Returns -1 if v does
  * not fit c; out then holds partial output that the caller discards. */
 static int
-render_float(struct buf *out, const cJSON *v, int json)
+render_float(struct buf *out, const cJSON *v, int is_float4, int json)
 {
 	if (cJSON_IsNumber(v)) {
-		put_number(out, v);
+		/* float4out's or float8out's shortest text ("100", "1e+15"),
+		 * not the writer's ("100.0", "1.0E15") */
+		char tmp[32];
+		const char *p;
+		size_t n = jsonval_number_text(v, &p, tmp);
+		if (pgtext_float(out, p, n, is_float4) != 0)
+			buf_append(out, p, n);
 		return 0;
 	}
 	if (cJSON_IsString(v) &&
@@ -219,6 +395,36 @@ render_float(struct buf *out, const cJSON *v, int json)
 		return 0;
 	}
 	return -1;
+}
+
+/* Values that Debezium sends as text, and the bit strings. */
+static int
+render_text(struct buf *out, const struct decode_column *c, const cJSON *v, int json)
+{
+	if (!cJSON_IsString(v))
+		return -1;
+	const char *s = v->valuestring;
+	switch (c->kind) {
+	case K_ZTIMESTAMP:
+		/* "infinity" and "-infinity" are PostgreSQL's text already */
+		if (strcmp(s, "infinity") == 0 || strcmp(s, "-infinity") == 0) {
+			put_string(out, s, json);
+			return 0;
+		}
+		return put_iso_timestamp(out, s, 1, json);
+	case K_ISOTIMESTAMP:
+		return put_iso_timestamp(out, s, 0, json);
+	case K_ZTIME:
+	case K_ISODATE:
+	case K_ISOTIME:
+		return put_iso_part(out, s, c->kind, json);
+	case K_INTERVAL:
+		return put_interval(out, s, json);
+	case K_BITS:
+		return put_bits(out, s, c->scale, json);
+	default:
+		return -1;
+	}
 }
 
 /* Booleans, integers, strings and bytes, and values of no known type. */
@@ -243,7 +449,7 @@ render_plain(struct buf *out, const struct decode_column *c, const cJSON *v, int
 		put_number(out, v);
 		return 0;
 	case K_FLOAT:
-		return render_float(out, v, json);
+		return render_float(out, v, c->unit, json);
 	case K_STRING:
 	case K_BYTES:
 		if (!cJSON_IsString(v))
@@ -253,7 +459,7 @@ render_plain(struct buf *out, const struct decode_column *c, const cJSON *v, int
 		put_string(out, v->valuestring, json);
 		return 0;
 	default:
-		return -1;
+		return render_text(out, c, v, json);
 	}
 }
 
@@ -298,21 +504,109 @@ put_key(struct buf *out, const cJSON *e, int first)
 	buf_putc(out, ':');
 }
 
+/* An element of an array literal: NULL, a nested array as it is, anything
+ * else as its column text, quoted as array_in needs (booleans as
+ * boolout's t and f, as array_out prints them). */
 static int
-render_array(struct buf *out, const struct decode_column *c, const cJSON *v, int hex)
+render_element(struct buf *out, const struct decode_column *c, const cJSON *e, int hex)
+{
+	if (cJSON_IsNull(e)) {
+		buf_append(out, "NULL", 4);
+		return 0;
+	}
+	if (c->kind == K_BOOL && cJSON_IsBool(e)) {
+		buf_putc(out, cJSON_IsTrue(e) ? 't' : 'f');
+		return 0;
+	}
+	size_t start = out->len;
+	int r = render(out, c, e, hex, 0);
+	if (r == 0 && !(c->kind == K_ARRAY && cJSON_IsArray(e)))
+		pgtext_array_quote(out, start);
+	return r;
+}
+
+/* An array: PostgreSQL's literal ({1,2,NULL}) as a column, compact JSON
+ * inside a struct or map. */
+static int
+render_array(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, int json)
 {
 	if (!cJSON_IsArray(v))
 		return -1;
-	buf_putc(out, '[');
+	buf_putc(out, json ? '[' : '{');
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
 		if (e != v->child)
 			buf_putc(out, ',');
-		int r = render(out, &c->child[0], e, hex, 1);
+		int r = json ? render(out, &c->child[0], e, hex, 1) : render_element(out, &c->child[0], e, hex);
 		if (r != 0)
 			return r;
 	}
-	buf_putc(out, ']');
+	buf_putc(out, json ? ']' : '}');
+	return 0;
+}
+
+/* hstore_out's order: shorter keys first, then byte order. */
+static int
+hstore_order(const void *a, const void *b)
+{
+	const char *x = (*(const cJSON *const *)a)->string, *y = (*(const cJSON *const *)b)->string;
+	size_t nx = strlen(x), ny = strlen(y);
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	return memcmp(x, y, nx);
+}
+
+/* A map of strings as a column (hstore.handling.mode=map): hstore_out's
+ * text, "k"=>"v", "n"=>NULL. Returns 1 if v is not such a map. */
+static int
+render_hstore(struct buf *out, const struct decode_column *c, const cJSON *v)
+{
+	if (!cJSON_IsObject(v) || c->child[1].kind != K_STRING)
+		return 1;
+	size_t n = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		if (!cJSON_IsString(e) && !cJSON_IsNull(e))
+			return 1;
+		n++;
+	}
+	const cJSON **pairs = n ? xmalloc(n * sizeof *pairs) : NULL;
+	n = 0;
+	cJSON_ArrayForEach(e, v)
+		pairs[n++] = e;
+	if (n > 1)
+		qsort(pairs, n, sizeof *pairs, hstore_order);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_append(out, ", ", 2);
+		pgtext_hstore_quote(out, pairs[i]->string, strlen(pairs[i]->string));
+		buf_append(out, "=>", 2);
+		if (cJSON_IsNull(pairs[i]))
+			buf_append(out, "NULL", 4);
+		else
+			pgtext_hstore_quote(out, pairs[i]->valuestring, strlen(pairs[i]->valuestring));
+	}
+	free(pairs);
+	return 0;
+}
+
+/* geometry.Point {x, y, wkb, srid}: point_out's "(x,y)". */
+static int
+render_point(struct buf *out, const cJSON *v, int json)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, "x");
+	const cJSON *y = cJSON_GetObjectItemCaseSensitive(v, "y");
+	if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y))
+		return -1;
+	if (json)
+		buf_putc(out, '"');
+	buf_putc(out, '(');
+	render_float(out, x, 0, 0);
+	buf_putc(out, ',');
+	render_float(out, y, 0, 0);
+	buf_putc(out, ')');
+	if (json)
+		buf_putc(out, '"');
 	return 0;
 }
 
@@ -390,10 +684,19 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 	case K_VSDECIMAL:
 		return render_decimal(out, c, v, json);
 	case K_ARRAY:
-		return render_array(out, c, v, hex);
+		return render_array(out, c, v, hex, json);
 	case K_MAP:
+		if (!json && render_hstore(out, c, v) == 0)
+			return 0;
+		return render_object(out, c, v, hex);
 	case K_STRUCT:
 		return render_object(out, c, v, hex);
+	case K_POINT:
+		if (cJSON_IsObject(v))
+			return render_point(out, v, json);
+		return -1;
+	case K_DURATION:
+		return put_duration(out, v, c->unit, json);
 	default:
 		return render_plain(out, c, v, hex, json);
 	}

@@ -36,6 +36,20 @@ static const struct {
 	{"org.apache.kafka.connect.data.Timestamp", K_TIMESTAMP, U_MS},
 	{"io.debezium.time.MicroTimestamp", K_TIMESTAMP, U_US},
 	{"io.debezium.time.NanoTimestamp", K_TIMESTAMP, U_NS},
+	{"io.debezium.time.MicroDuration", K_DURATION, U_US},
+	{"io.debezium.time.NanoDuration", K_DURATION, U_NS},
+};
+
+static const struct {
+	const char *name;
+	unsigned char kind;
+} string_logicals[] = {
+	{"io.debezium.time.ZonedTimestamp", K_ZTIMESTAMP},
+	{"io.debezium.time.ZonedTime", K_ZTIME},
+	{"io.debezium.time.IsoDate", K_ISODATE},
+	{"io.debezium.time.IsoTime", K_ISOTIME},
+	{"io.debezium.time.IsoTimestamp", K_ISOTIMESTAMP},
+	{"io.debezium.time.Interval", K_INTERVAL},
 };
 
 static const char *
@@ -96,6 +110,27 @@ build_logical(struct decode_column *c, const cJSON *s, const char *type, const c
 				return 1;
 			}
 	}
+	if (streq(type, "string")) {
+		for (size_t i = 0; i < sizeof string_logicals / sizeof string_logicals[0]; i++)
+			if (strcmp(name, string_logicals[i].name) == 0) {
+				c->kind = string_logicals[i].kind;
+				return 1;
+			}
+	}
+	if (streq(type, "struct") && strcmp(name, "io.debezium.data.geometry.Point") == 0) {
+		c->kind = K_POINT;
+		return 1;
+	}
+	if (streq(type, "bytes") && strcmp(name, "io.debezium.data.Bits") == 0) {
+		const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
+		int64_t len;
+		if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "length"), &len) != 0 ||
+		    len < 1 || len > 83886080)
+			return 0; /* plain bytes: no length to print the bits at */
+		c->kind = K_BITS;
+		c->scale = (int32_t)len;
+		return 1;
+	}
 	if (streq(type, "bytes") && strcmp(name, "org.apache.kafka.connect.data.Decimal") == 0) {
 		c->kind = K_DECIMAL;
 		const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
@@ -136,8 +171,8 @@ build(struct decode_column *c, const cJSON *s, int depth)
 		const char *type;
 		unsigned char kind;
 	} plain[] = {
-		{"boolean", K_BOOL}, {"float32", K_FLOAT}, {"float64", K_FLOAT}, {"string", K_STRING},
-		{"bytes", K_BYTES},
+		{"boolean", K_BOOL}, {"float32", K_FLOAT}, {"float64", K_FLOAT}, {"float", K_FLOAT},
+		{"double", K_FLOAT}, {"string", K_STRING}, {"bytes", K_BYTES},
 	};
 	memset(c, 0, sizeof *c);
 	c->kind = K_ANY;
@@ -151,6 +186,7 @@ build(struct decode_column *c, const cJSON *s, int depth)
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (strcmp(type, plain[i].type) == 0)
 			c->kind = plain[i].kind;
+	c->unit = streq(type, "float32") || streq(type, "float");
 	if (strcmp(type, "array") == 0) {
 		c->kind = K_ARRAY;
 		build_children(c, s, items, 1, depth);

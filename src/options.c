@@ -42,7 +42,7 @@ const char options_help[] =
     "                         lsn,txid,ts,topic,partition,offset,old_source\n"
     "                         (old_source: where old_value came from, before,\n"
     "                         state or unknown)\n"
-    "  --bytes base64|hex     how bytes columns are printed (default: base64)\n"
+    "  --bytes hex|base64     bytes columns as PostgreSQL's \\x00ff (default) or base64\n"
     "  --upsert               sql: INSERT ... ON CONFLICT DO NOTHING on ids,\n"
     "                         change_field and the change's position (needs\n"
     "                         --meta lsn, or --meta topic,partition,offset)\n"
@@ -440,6 +440,7 @@ set_defaults(struct options *o)
 	o->sql_table = "holding_pivot";
 	o->unavailable = "__debezium_unavailable_value";
 	o->max_line_bytes = 64 * 1024 * 1024;
+	o->bytes_hex = 1; /* PostgreSQL's bytea text, "\x00ff" */
 }
 
 static int

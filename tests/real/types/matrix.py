@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""The type matrix (tests/real/types/README): every column of the types
+table, in every connector mode, against PostgreSQL's own text.
+
+  matrix.py check MODE EXPECTED CSV OUT [--psql JSON] [--types JSON]
+      EXPECTED: real.py expect's rows (from test_decoding: each type's own
+      output function, under TimeZone=UTC, DateStyle=ISO, ...); CSV:
+      cdcpivot's output. Writes OUT, one line per column: column, type,
+      mode, verdict (equal / documented / wrong), casts back (yes / no /
+      -), the first differing value. With --psql (a psql command line as
+      a JSON list), every differing value is cast back in PostgreSQL:
+      new_value::type IS NOT DISTINCT FROM the source. Without it the
+      column types come from --types (JSON {column: type}). Exit 1 when a
+      column is wrong.
+  matrix.py table MATRIX...     the README's type table from results
+"""
+import json
+import os
+import subprocess
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(here))
+import real  # noqa: E402
+
+DOCUMENTED = os.path.join(here, "documented")
+
+
+def documented():
+    """{(column, mode): reason}; mode "*" for every mode."""
+    d = {}
+    with open(DOCUMENTED, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            head, _, reason = line.partition("#")
+            col, modes = head.split()
+            for m in modes.split(","):
+                d[(col, m)] = reason.strip()
+    return d
+
+
+def reason_for(doc, col, mode):
+    return doc.get((col, mode)) or doc.get((col, "*"))
+
+
+def cells(expected, actual):
+    """{column: [(want, got)]}: the old and new values of every row, paired
+    per (id, column) in order; a side missing is None (no row)."""
+    def group(rows):
+        g = {}
+        for r in rows:
+            g.setdefault((r[0], r[1]), []).append((r[2], r[3], r[-1]))
+        return g
+    e, a = group(expected), group(actual)
+    out = {}
+    for key in sorted(set(e) | set(a), key=str):
+        er, ar = e.get(key, []), a.get(key, [])
+        for i in range(max(len(er), len(ar))):
+            x = er[i] if i < len(er) else None
+            y = ar[i] if i < len(ar) else None
+            for side in (0, 1):
+                want = None if x is None else x[side]
+                got = None if y is None else y[side]
+                if x is not None and y is not None and want is None and got is None:
+                    continue
+                out.setdefault(key[1], []).append((
+                    "missing" if x is None else want, "missing" if y is None else got))
+    return out
+
+
+CASTBACK = r"""
+SET search_path = %s, public;
+CREATE FUNCTION pg_temp.castback(got text, want text, typ text) RETURNS text
+LANGUAGE plpgsql AS $f$
+DECLARE r boolean;
+BEGIN
+	BEGIN
+		EXECUTE format('SELECT (%%L::%%s)::text IS NOT DISTINCT FROM (%%L::%%s)::text', got, typ, want, typ) INTO r;
+		IF r THEN RETURN 'yes'; END IF;
+		EXECUTE format('SELECT %%L::%%s IS NOT DISTINCT FROM %%L::%%s', got, typ, want, typ) INTO r;
+		RETURN CASE WHEN r THEN 'yes' ELSE 'no' END;
+	EXCEPTION WHEN others THEN RETURN 'no';
+	END;
+END $f$;
+"""
+
+
+def lit(v):
+    return "NULL" if v is None else "'" + v.replace("'", "''") + "'"
+
+
+def castback(psql, schema, table, pairs):
+    """PostgreSQL's verdict for each (column, type, want, got) and the
+    column types: ({(column, want, got): yes/no}, {column: type})."""
+    sql = CASTBACK % schema
+    sql += ("SELECT json_object_agg(attname, format_type(atttypid, atttypmod)) FROM pg_attribute "
+            "WHERE attrelid = '%s.%s'::regclass AND attnum > 0 AND NOT attisdropped;\n" % (schema, table))
+    p = subprocess.run(psql + ["-f", "-"], input=sql, capture_output=True, text=True, check=True)
+    types = json.loads(p.stdout.strip().splitlines()[-1])
+    sql = CASTBACK % schema
+    for col, want, got in pairs:
+        sql += "SELECT pg_temp.castback(%s, %s, %s);\n" % (lit(got), lit(want), lit(types[col]))
+    p = subprocess.run(psql + ["-f", "-"], input=sql, capture_output=True, text=True, check=True)
+    answers = [l for l in p.stdout.splitlines() if l.strip()]
+    if len(answers) != len(pairs):
+        real.die("castback: %d answers for %d values: %s" % (len(answers), len(pairs), p.stderr))
+    return {k: v for k, v in zip(pairs, answers)}, types
+
+
+def bits(by_col, types):
+    """test_decoding writes bit strings as B'0101' (print_literal), where
+    the type's text (bit_out, col::text) is 0101."""
+    for col, ps in by_col.items():
+        if types.get(col, "").startswith("bit"):
+            by_col[col] = [(w[2:-1] if w not in (None, "missing") and w.startswith("B'") else w, g)
+                           for (w, g) in ps]
+
+
+def cmd_check(args):
+    mode, exp_path, csv_path, out_path = args[:4]
+    opts = dict(zip(args[4::2], args[5::2]))
+    with open(exp_path) as f:
+        expected = [json.loads(l) for l in f if l.strip()]
+    expected = [r for r in expected if isinstance(r, list)]
+    expected = [[None if v is None else str(v) for v in r] for r in expected]
+    actual = real.read_csv_nulls(csv_path)
+    by_col = cells(expected, actual)
+    spec = json.loads(opts["--spec"]) if "--spec" in opts else None
+    differing = [(c, w, g) for c, ps in by_col.items() for (w, g) in ps
+                 if w != g and w != "missing" and g != "missing"]
+    if "--psql" in opts:
+        _, types0 = castback(json.loads(opts["--psql"]), *spec["table"].split("."), [])
+        bits(by_col, types0)
+        differing = [(c, w, g) for c, ps in by_col.items() for (w, g) in ps
+                     if w != g and w != "missing" and g != "missing"]
+        schema, table = spec["table"].split(".")
+        verdicts, types = castback(json.loads(opts["--psql"]), schema, table, sorted(set(differing), key=str))
+    else:
+        with open(opts["--types"]) as f:
+            types = json.load(f)
+        verdicts = None
+    doc = documented()
+    bits(by_col, types)
+    lines, wrong = [], 0
+    for col in [c for c in types if c != "id"]:
+        ps = by_col.get(col, [])
+        diffs = [(w, g) for (w, g) in ps if w != g]
+        if not ps or all(g == "missing" for (_, g) in ps):
+            verdict, casts, example = "documented", "no", "not sent"
+        elif not diffs:
+            verdict, casts, example = "equal", "yes", ""
+        else:
+            verdict = "documented"
+            w, g = diffs[0]
+            example = "%s -> %s" % (w, g)
+            if verdicts is None:
+                casts = "-"
+            else:
+                casts = "yes" if all(verdicts.get((col, w2, g2)) == "yes" for (w2, g2) in diffs) else "no"
+        if verdict == "documented" and reason_for(doc, col, mode) is None:
+            verdict = "wrong"
+            wrong += 1
+        lines.append("\t".join([col, types[col], mode, verdict, casts, example.replace("\t", "\\t").replace("\n", "\\n")]))
+    with open(out_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    n = len(lines)
+    eq = sum(1 for l in lines if l.split("\t")[3] == "equal")
+    print("%s: %d columns, %d equal, %d documented, %d wrong" % (mode, n, eq, n - eq - wrong, wrong))
+    for l in lines:
+        if l.split("\t")[3] == "wrong":
+            print("  wrong: " + l)
+    sys.exit(1 if wrong else 0)
+
+
+def cmd_table(args):
+    rows = []
+    for p in args:
+        with open(p, encoding="utf-8") as f:
+            rows += [l.rstrip("\n").split("\t") for l in f if l.strip()]
+    doc = documented()
+    modes = []
+    for r in rows:
+        if r[2] not in modes:
+            modes.append(r[2])
+    cols = []
+    for r in rows:
+        if r[0] not in cols:
+            cols.append(r[0])
+    cell = {(r[0], r[2]): r for r in rows}
+    typ = {r[0]: r[1] for r in rows}
+    print("| column type | " + " | ".join(modes) + " |")
+    print("|---|" + "---|" * len(modes))
+    for c in cols:
+        out = []
+        for m in modes:
+            r = cell.get((c, m))
+            if r is None:
+                out.append("")
+            elif r[3] == "equal":
+                out.append("=")
+            else:
+                out.append("%s%s" % ("≈" if r[4] == "yes" else "≠", "" if r[3] == "documented" else " WRONG"))
+        print("| `%s` | " % typ[c] + " | ".join(out) + " |")
+    n = len(rows)
+    eq = sum(1 for r in rows if r[3] == "equal")
+    wrong = sum(1 for r in rows if r[3] == "wrong")
+    print()
+    print("%d cells: %d equal, %d documented differences (%d of them cast back to the same value), %d wrong."
+          % (n, eq, n - eq - wrong, sum(1 for r in rows if r[3] == "documented" and r[4] == "yes"), wrong))
+
+
+def main():
+    cmds = {"check": cmd_check, "table": cmd_table}
+    if len(sys.argv) < 2 or sys.argv[1] not in cmds:
+        real.die("usage: see the docstring")
+    cmds[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
