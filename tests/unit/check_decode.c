@@ -145,16 +145,16 @@ static const struct {
 	{DATE, "true", 0, 1, "true", 1},
 	{DATE, "99999999999999999", 0, 1, "99999999999999999", 1}, /* beyond any calendar */
 	/* Time / MicroTime / NanoTime since midnight, at the source precision */
-	{TIME, "0", 0, 1, "00:00:00.000", 0},
+	{TIME, "0", 0, 1, "00:00:00", 0},
 	{TIME, "86399999", 0, 1, "23:59:59.999", 0},
 	{CTIME, "3723004", 0, 1, "01:02:03.004", 0},
-	{MTIME, "86131989360", 0, 1, "23:55:31.989360", 0},
+	{MTIME, "86131989360", 0, 1, "23:55:31.98936", 0},
 	{MTIME, "1", 0, 1, "00:00:00.000001", 0},
-	{MTIME, "86400000000", 0, 1, "24:00:00.000000", 0}, /* PostgreSQL's 24:00:00 */
+	{MTIME, "86400000000", 0, 1, "24:00:00", 0}, /* PostgreSQL's 24:00:00 */
 	{NTIME, "1", 0, 1, "00:00:00.000000001", 0},
 	{NTIME, "45296789012345", 0, 1, "12:34:56.789012345", 0},
 	{TIME, "2147483647", 0, 1, "596:31:23.647", 0},
-	{NTIME, "360000000000000", 0, 1, "100:00:00.000000000", 0},
+	{NTIME, "360000000000000", 0, 1, "100:00:00", 0},
 	{MTIME, "-1", 0, 1, "-1", 1},
 	{MTIME, "\"12:00\"", 0, 1, "12:00", 1},
 	/* Timestamp / MicroTimestamp / NanoTimestamp since the epoch */
@@ -176,23 +176,22 @@ static const struct {
 	{MTS, "-9223372036832400000", 0, 1, "-infinity", 0},
 	{MTS, "9223372036854775807", 0, 1, "infinity", 0},
 	{MTS, "-9223372036854775808", 0, 1, "-infinity", 0},
-	{MTS, "9223372036825200", 0, 1, "2262-04-11 23:47:16.825200", 0},
+	{MTS, "9223372036825200", 0, 1, "2262-04-11 23:47:16.8252", 0},
 	{NTS, "9223372036854775807", 0, 1, "infinity", 0},
 	{NTS, "-9223372036854775808", 0, 1, "-infinity", 0},
-	{NTS, "9223372036825200000", 0, 1, "2262-04-11 23:47:16.825200000", 0},
-	{ARRAY(MTS), "[9223372036825200000,0]", 0, 1,
-	    "[\"infinity\",\"1970-01-01 00:00:00.000000\"]", 0},
+	{NTS, "9223372036825200000", 0, 1, "2262-04-11 23:47:16.8252", 0},
+	{ARRAY(MTS), "[9223372036825200000,0]", 0, 1, "{infinity,\"1970-01-01 00:00:00\"}", 0},
 	/* Before year 1: PostgreSQL's "... BC" */
 	{TS, "-62135596800001", 0, 1, "0001-12-31 23:59:59.999 BC", 0},
-	{TS, "-62167219200000", 0, 1, "0001-01-01 00:00:00.000 BC", 0},
-	{TS, "-62135596800000", 0, 1, "0001-01-01 00:00:00.000", 0},
-	{MTS, "-210000000000000000", 0, 1, "4686-05-14 10:40:00.000000 BC", 0},
-	{MTS, "1665791731989360", 0, 1, "2022-10-14 23:55:31.989360", 0},
+	{TS, "-62167219200000", 0, 1, "0001-01-01 00:00:00 BC", 0},
+	{TS, "-62135596800000", 0, 1, "0001-01-01 00:00:00", 0},
+	{MTS, "-210000000000000000", 0, 1, "4686-05-14 10:40:00 BC", 0},
+	{MTS, "1665791731989360", 0, 1, "2022-10-14 23:55:31.98936", 0},
 	{MTS, "1767806283683652", 0, 1, "2026-01-07 17:18:03.683652", 0},
-	{MTS, "0", 0, 1, "1970-01-01 00:00:00.000000", 0},
+	{MTS, "0", 0, 1, "1970-01-01 00:00:00", 0},
 	{MTS, "-1", 0, 1, "1969-12-31 23:59:59.999999", 0},
-	{MTS, "-1257206400000000", 0, 1, "1930-03-01 00:00:00.000000", 0},
-	{MTS, "951782400000000", 0, 1, "2000-02-29 00:00:00.000000", 0},
+	{MTS, "-1257206400000000", 0, 1, "1930-03-01 00:00:00", 0},
+	{MTS, "951782400000000", 0, 1, "2000-02-29 00:00:00", 0},
 	{MTS, "-62135596800000001", 0, 1, "0001-12-31 23:59:59.999999 BC", 0},
 	{NTS, "1600000000123456789", 0, 1, "2020-09-13 12:26:40.123456789", 0}, /* > 2^53 */
 	{NTS, "1559033904863841257", 0, 1, "2019-05-28 08:58:24.863841257", 0},
@@ -203,12 +202,10 @@ static const struct {
 	{MTS, "\"2020-01-01T00:00:00Z\"", 0, 1, "2020-01-01T00:00:00Z", 1},
 	{MTS, "9223372036854775808", 0, 1, "9223372036854775808", 1}, /* not an int64 */
 	/* Zoned and ISO temporal strings go through unchanged */
-	{STR("io.debezium.time.ZonedTimestamp"), "\"2025-07-30T18:36:58.596117Z\"", 0, 1,
-	    "2025-07-30T18:36:58.596117Z", 0},
-	{STR("io.debezium.time.ZonedTimestamp"), "\"2011-01-11T11:40:30.123456789-05:00\"", 0, 1,
-	    "2011-01-11T11:40:30.123456789-05:00", 0},
-	{STR("io.debezium.time.ZonedTime"), "\"12:34:56.5Z\"", 0, 1, "12:34:56.5Z", 0},
-	{STR("io.debezium.time.IsoDate"), "\"2020-01-01Z\"", 0, 1, "2020-01-01Z", 0},
+	{STR("io.debezium.time.ZonedTimestamp"), "\"2025-07-30T18:36:58.596117Z\"", 0, 1, "2025-07-30 18:36:58.596117+00", 0},
+	{STR("io.debezium.time.ZonedTimestamp"), "\"2011-01-11T11:40:30.123456789-05:00\"", 0, 1, "2011-01-11 16:40:30.123456789+00", 0},
+	{STR("io.debezium.time.ZonedTime"), "\"12:34:56.5Z\"", 0, 1, "12:34:56.5+00", 0},
+	{STR("io.debezium.time.IsoDate"), "\"2020-01-01Z\"", 0, 1, "2020-01-01", 0},
 	/* a temporal name on a type it does not describe: the type wins */
 	{"{\"type\":\"string\",\"name\":\"io.debezium.time.Date\"}", "\"2020-01-01\"", 0, 1, "2020-01-01",
 	    0},
@@ -300,14 +297,13 @@ static const struct {
 	{"{\"type\":\"int8\"}", "0", 0, 1, "0", 0},
 	{"{\"type\":\"int32\"}", "\"5\"", 0, 1, "5", 1},
 	{"{\"type\":\"int32\",\"name\":\"io.debezium.time.Year\"}", "2024", 0, 1, "2024", 0},
-	{"{\"type\":\"int64\",\"name\":\"io.debezium.time.MicroDuration\"}", "3600000000", 0, 1,
-	    "3600000000", 0},
+	{"{\"type\":\"int64\",\"name\":\"io.debezium.time.MicroDuration\"}", "3600000000", 0, 1, "01:00:00", 0},
 	/* floats: as written; NaN and the infinities arrive as strings */
-	{"{\"type\":\"float64\"}", "1.0", 0, 1, "1.0", 0},
+	{"{\"type\":\"float64\"}", "1.0", 0, 1, "1", 0},
 	{"{\"type\":\"float64\"}", "0.30000000000000004", 0, 1, "0.30000000000000004", 0},
-	{"{\"type\":\"float64\"}", "1.0E-7", 0, 1, "1.0E-7", 0},
-	{"{\"type\":\"float64\"}", "-0.0", 0, 1, "-0.0", 0},
-	{"{\"type\":\"float32\"}", "3.4028235E38", 0, 1, "3.4028235E38", 0},
+	{"{\"type\":\"float64\"}", "1.0E-7", 0, 1, "1e-07", 0},
+	{"{\"type\":\"float64\"}", "-0.0", 0, 1, "-0", 0},
+	{"{\"type\":\"float32\"}", "3.4028235E38", 0, 1, "3.4028235e+38", 0},
 	{"{\"type\":\"float64\"}", "\"NaN\"", 0, 1, "NaN", 0},
 	{"{\"type\":\"float64\"}", "\"Infinity\"", 0, 1, "Infinity", 0},
 	{"{\"type\":\"float32\"}", "\"-Infinity\"", 0, 1, "-Infinity", 0},
@@ -328,49 +324,46 @@ static const struct {
 	{STR("io.debezium.data.Ltree"), "\"Top.Science\"", 0, 1, "Top.Science", 0},
 	/* bytes and io.debezium.data.Bits: base64 as written, or hex */
 	{"{\"type\":\"bytes\"}", "\"3q2+7w==\"", 0, 1, "3q2+7w==", 0},
-	{"{\"type\":\"bytes\"}", "\"3q2+7w==\"", 1, 1, "deadbeef", 0},
-	{"{\"type\":\"bytes\"}", "\"AQID\"", 1, 1, "010203", 0},
-	{"{\"type\":\"bytes\"}", "\"AA==\"", 1, 1, "00", 0},
-	{"{\"type\":\"bytes\"}", "\"\"", 1, 1, "", 0},
+	{"{\"type\":\"bytes\"}", "\"3q2+7w==\"", 1, 1, "\\xdeadbeef", 0},
+	{"{\"type\":\"bytes\"}", "\"AQID\"", 1, 1, "\\x010203", 0},
+	{"{\"type\":\"bytes\"}", "\"AA==\"", 1, 1, "\\x00", 0},
+	{"{\"type\":\"bytes\"}", "\"\"", 1, 1, "\\x", 0},
 	{"{\"type\":\"bytes\"}", "\"\"", 0, 1, "", 0},
 	{"{\"type\":\"bytes\"}", "\"!!\"", 1, 1, "!!", 1},
 	{"{\"type\":\"bytes\"}", "\"!!\"", 0, 1, "!!", 0}, /* base64 is passed on unchecked */
 	{"{\"type\":\"bytes\"}", "17", 0, 1, "17", 1},
 	{"{\"type\":\"bytes\",\"name\":\"io.debezium.data.Bits\",\"parameters\":{\"length\":\"3\"}}",
-	    "\"BQ==\"", 0, 1, "BQ==", 0},
+	    "\"BQ==\"", 0, 1, "101", 0},
 	{"{\"type\":\"bytes\",\"name\":\"io.debezium.data.Bits\",\"parameters\":{\"length\":\"3\"}}",
-	    "\"BQ==\"", 1, 1, "05", 0},
+	    "\"BQ==\"", 1, 1, "101", 0},
 	/* SQL NULL */
 	{DATE, "null", 0, 0, "", 0},
 	{DEC("2"), "null", 0, 0, "", 0},
 	{"{\"type\":\"string\"}", "null", 0, 0, "", 0},
 	{ARRAY(DATE), "null", 0, 0, "", 0},
 	/* arrays: elements decoded by the item schema, decoded ones as strings */
-	{ARRAY("{\"type\":\"int32\",\"optional\":true}"), "[10000,10001,null]", 0, 1,
-	    "[10000,10001,null]", 0},
-	{ARRAY("{\"type\":\"int64\"}"), "[9007199254740993]", 0, 1, "[9007199254740993]", 0},
-	{ARRAY("{\"type\":\"string\",\"optional\":true}"), "[\"a\\\"b\",\"\\u0001\"]", 0, 1,
-	    "[\"a\\\"b\",\"\\u0001\"]", 0},
-	{ARRAY(DATE), "[0,-1,11016,null]", 0, 1, "[\"1970-01-01\",\"1969-12-31\",\"2000-02-29\",null]",
+	{ARRAY("{\"type\":\"int32\",\"optional\":true}"), "[10000,10001,null]", 0, 1, "{10000,10001,NULL}", 0},
+	{ARRAY("{\"type\":\"int64\"}"), "[9007199254740993]", 0, 1, "{9007199254740993}", 0},
+	{ARRAY("{\"type\":\"string\",\"optional\":true}"), "[\"a\\\"b\",\"\\u0001\"]", 0, 1, "{\"a\\\"b\",\x01""}", 0},
+	{ARRAY(DATE), "[0,-1,11016,null]", 0, 1, "{1970-01-01,1969-12-31,2000-02-29,NULL}",
 	    0},
-	{ARRAY(DATE), "[]", 0, 1, "[]", 0},
-	{ARRAY(MTS), "[-1]", 0, 1, "[\"1969-12-31 23:59:59.999999\"]", 0},
-	{ARRAY(DEC("2")), "[\"A5lh\",\"/zg=\",null]", 0, 1, "[\"2358.73\",\"-2.00\",null]", 0},
-	{ARRAY(DEC("2")), "[39.98]", 0, 1, "[39.98]", 0},
-	{ARRAY(VSD), "[{\"scale\":1,\"value\":\"AQ==\"}]", 0, 1, "[\"0.1\"]", 0},
-	{ARRAY("{\"type\":\"float64\"}"), "[\"NaN\",1.50]", 0, 1, "[\"NaN\",1.50]", 0},
-	{ARRAY("{\"type\":\"boolean\"}"), "[true,false]", 0, 1, "[true,false]", 0},
-	{ARRAY("{\"type\":\"bytes\"}"), "[\"AQID\"]", 0, 1, "[\"AQID\"]", 0},
-	{ARRAY("{\"type\":\"bytes\"}"), "[\"AQID\"]", 1, 1, "[\"010203\"]", 0},
-	{ARRAY(ARRAY(DATE)), "[[0],[1,null]]", 0, 1, "[[\"1970-01-01\"],[\"1970-01-02\",null]]", 0},
+	{ARRAY(DATE), "[]", 0, 1, "{}", 0},
+	{ARRAY(MTS), "[-1]", 0, 1, "{\"1969-12-31 23:59:59.999999\"}", 0},
+	{ARRAY(DEC("2")), "[\"A5lh\",\"/zg=\",null]", 0, 1, "{2358.73,-2.00,NULL}", 0},
+	{ARRAY(DEC("2")), "[39.98]", 0, 1, "{39.98}", 0},
+	{ARRAY(VSD), "[{\"scale\":1,\"value\":\"AQ==\"}]", 0, 1, "{0.1}", 0},
+	{ARRAY("{\"type\":\"float64\"}"), "[\"NaN\",1.50]", 0, 1, "{NaN,1.5}", 0},
+	{ARRAY("{\"type\":\"boolean\"}"), "[true,false]", 0, 1, "{t,f}", 0},
+	{ARRAY("{\"type\":\"bytes\"}"), "[\"AQID\"]", 0, 1, "{AQID}", 0},
+	{ARRAY("{\"type\":\"bytes\"}"), "[\"AQID\"]", 1, 1, "{\"\\\\x010203\"}", 0},
+	{ARRAY(ARRAY(DATE)), "[[0],[1,null]]", 0, 1, "{{1970-01-01},{1970-01-02,NULL}}", 0},
 	{ARRAY(DATE), "[0,\"x\"]", 0, 1, "[0,\"x\"]", 1}, /* one bad element: all as written */
 	{ARRAY(DATE), "5", 0, 1, "5", 1},
 	{ARRAY(DATE), "{\"a\":0}", 0, 1, "{\"a\":0}", 1},
-	{"{\"type\":\"array\"}", "[1,\"a\"]", 0, 1, "[1,\"a\"]", 0}, /* no item schema */
+	{"{\"type\":\"array\"}", "[1,\"a\"]", 0, 1, "{1,a}", 0}, /* no item schema */
 	/* maps: an object for string keys, [key, value] pairs otherwise */
-	{MAP("{\"type\":\"string\"}", "{\"type\":\"string\"}"), "{\"k\":\"v\",\"e\\u00e9\":null}", 0, 1,
-	    "{\"k\":\"v\",\"e\xc3\xa9\":null}", 0},
-	{MAP("{\"type\":\"string\"}", MTS), "{\"a\":0}", 0, 1, "{\"a\":\"1970-01-01 00:00:00.000000\"}",
+	{MAP("{\"type\":\"string\"}", "{\"type\":\"string\"}"), "{\"k\":\"v\",\"e\\u00e9\":null}", 0, 1, "\"k\"=>\"v\", \"eé\"=>NULL", 0},
+	{MAP("{\"type\":\"string\"}", MTS), "{\"a\":0}", 0, 1, "{\"a\":\"1970-01-01 00:00:00\"}",
 	    0},
 	{MAP("{\"type\":\"int32\"}", DATE), "[[1,0],[2,1]]", 0, 1,
 	    "[[1,\"1970-01-01\"],[2,\"1970-01-02\"]]", 0},
@@ -380,11 +373,9 @@ static const struct {
 	/* structs: fields decoded by their schemas, unknown members as written */
 	{GEOM("bytes"), "{\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAPA/\",\"srid\":123}", 0, 1,
 	    "{\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAPA/\",\"srid\":123}", 0},
-	{GEOM("bytes"), "{\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAPA/\",\"srid\":null}", 1, 1,
-	    "{\"wkb\":\"0101000000000000000000f03f000000000000f03f\",\"srid\":null}", 0},
+	{GEOM("bytes"), "{\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAPA/\",\"srid\":null}", 1, 1, "{\"wkb\":\"\\\\x0101000000000000000000f03f000000000000f03f\",\"srid\":null}", 0},
 	{GEOM("string"), "{\"wkb\":\"AQID\",\"srid\":123}", 1, 1, "{\"wkb\":\"AQID\",\"srid\":123}", 0},
-	{GEOM("bytes"), "{\"srid\":4326,\"wkb\":\"AQID\",\"extra\":[1.0]}", 1, 1,
-	    "{\"srid\":4326,\"wkb\":\"010203\",\"extra\":[1.0]}", 0},
+	{GEOM("bytes"), "{\"srid\":4326,\"wkb\":\"AQID\",\"extra\":[1.0]}", 1, 1, "{\"srid\":4326,\"wkb\":\"\\\\x010203\",\"extra\":[1.0]}", 0},
 	{GEOM("bytes"), "{\"wkb\":5}", 0, 1, "{\"wkb\":5}", 1},
 	{GEOM("bytes"), "[1]", 0, 1, "[1]", 1},
 	{"{\"type\":\"struct\",\"fields\":[{\"type\":\"struct\",\"fields\":[" "{\"field\":\"d\",\"type\":"
@@ -681,11 +672,14 @@ START_TEST(deep_nesting)
 			buf_putc(&schema, '}');
 			buf_putc(&value, ']');
 		}
+		/* the 32 levels within MAX_DEPTH are decoded (PostgreSQL's
+		 * array literal), the rest is the JSON as it came */
+		int dec = n < 32 ? n : 32;
 		for (int i = 0; i < n; i++)
-			buf_putc(&want, '[');
-		buf_puts(&want, n < 30 ? "\"1970-01-01\"" : "0");
-		for (int i = 0; i < n; i++)
-			buf_putc(&want, ']');
+			buf_putc(&want, i < dec ? '{' : '[');
+		buf_puts(&want, n < 32 ? "1970-01-01" : "0");
+		for (int i = n; i-- > 0;)
+			buf_putc(&want, i < dec ? '}' : ']');
 
 		struct decode_table *t = one_column_table(buf_cstr(&schema));
 		struct doc v;
@@ -847,8 +841,8 @@ static const struct {
 	const char *absent[4];
 } fixtures[] = {
 	{pg19_schema, pg19_after,
-	    {{"id", 1, "1"}, {"ts", 1, "2022-10-14 23:55:31.989360"}, {"d", 1, "2022-10-14"},
-		{"t", 1, "23:55:31.989360"}},
+	    {{"id", 1, "1"}, {"ts", 1, "2022-10-14 23:55:31.98936"}, {"d", 1, "2022-10-14"},
+		{"t", 1, "23:55:31.98936"}},
 	    {"op", "ts_ms", "source", "version"}},
 	{pg22_schema, pg22_after,
 	    {{"id", 1, "38352"}, {"user_id", 1, "1715"}, {"amount", 1, "2358.73"},
@@ -857,10 +851,10 @@ static const struct {
 	    {"op", "transaction", "after", "ts_ms"}},
 	{pg30_schema, pg30_after,
 	    {{"id", 1, "855ac320-1067-4d99-b4f1-6d46c64c514f"},
-		{"boarding_at", 1, "2025-07-16T18:10:13.467000Z"}, {"capacity", 1, "2"},
+		{"boarding_at", 1, "2025-07-16 18:10:13.467+00"}, {"capacity", 1, "2"},
 		{"created_at", 0, ""}, {"destination", 1, "Nossa"},
-		{"landing_at", 1, "2025-07-19T18:10:13.467000Z"}, {"origin", 1, "Minha casa"},
-		{"updated_at", 1, "2025-07-30T18:36:58.596117Z"}},
+		{"landing_at", 1, "2025-07-19 18:10:13.467+00"}, {"origin", 1, "Minha casa"},
+		{"updated_at", 1, "2025-07-30 18:36:58.596117+00"}},
 	    {"op", "ts_us", "ts_ns", "before"}},
 	{pgdoc_schema, pgdoc_after,
 	    {{"id", 1, "1"}, {"first_name", 1, "Anne"}, {"last_name", 1, "Kretchmar"},
