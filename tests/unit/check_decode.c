@@ -100,6 +100,20 @@ one_column_table(const char *col)
 #define ARRAY(items) "{\"type\":\"array\",\"items\":" items ",\"optional\":true}"
 #define MAP(k, v) "{\"type\":\"map\",\"keys\":" k ",\"values\":" v ",\"optional\":true}"
 
+#define BITS(n) \
+	"{\"type\":\"bytes\",\"name\":\"io.debezium.data.Bits\",\"version\":1," \
+	"\"parameters\":{\"length\":\"" n "\"}}"
+#define MDUR "{\"type\":\"int64\",\"name\":\"io.debezium.time.MicroDuration\",\"version\":1}"
+#define NDUR "{\"type\":\"int64\",\"name\":\"io.debezium.time.NanoDuration\",\"version\":1}"
+#define POINT \
+	"{\"type\":\"struct\",\"fields\":[{\"type\":\"double\",\"field\":\"x\"}," \
+	"{\"type\":\"double\",\"field\":\"y\"},{\"type\":\"bytes\",\"field\":\"wkb\"}," \
+	"{\"type\":\"int32\",\"field\":\"srid\"}],\"name\":\"io.debezium.data.geometry.Point\"}"
+#define F32 "{\"type\":\"float\",\"optional\":true}"
+#define F64 "{\"type\":\"double\",\"optional\":true}"
+#define PSTR "{\"type\":\"string\",\"optional\":true}"
+#define PBOOL "{\"type\":\"boolean\",\"optional\":true}"
+#define PBYTES "{\"type\":\"bytes\",\"optional\":true}"
 #define Z10 "0000000000"
 #define Z50 Z10 Z10 Z10 Z10 Z10
 #define Z100 Z50 Z50
@@ -386,6 +400,63 @@ static const struct {
 	{"{\"optional\":true}", "\"s\"", 0, 1, "s", 0},
 	{"{\"type\":\"wat\"}", "12", 0, 1, "12", 0},
 	{"{\"type\":17}", "[\"x\"]", 0, 1, "[\"x\"]", 0},
+	/* PostgreSQL's own text for what Debezium sends (issue 13); every
+	 * expected text is what PostgreSQL 15 printed for the value
+	 * (SELECT '<value>'::<type>::text, TimeZone UTC) */
+	{STR("io.debezium.time.ZonedTime"), "\"13:53:20.5Z\"", 0, 1, "13:53:20.5+00", 0},
+	{STR("io.debezium.time.ZonedTime"), "\"11:00:00+05:30\"", 0, 1, "11:00:00+05:30", 0},
+	{STR("io.debezium.time.ZonedTimestamp"), "\"2020-09-16T11:53:20.123456Z\"", 0, 1,
+	    "2020-09-16 11:53:20.123456+00", 0},
+	{STR("io.debezium.time.ZonedTimestamp"), "\"-0043-03-15T12:00:00.000000Z\"", 0, 1,
+	    "0044-03-15 12:00:00+00 BC", 0},
+	{STR("io.debezium.time.ZonedTimestamp"), "\"+10000-01-01T00:00:00Z\"", 0, 1,
+	    "10000-01-01 00:00:00+00", 0},
+	{STR("io.debezium.time.ZonedTimestamp"), "\"infinity\"", 0, 1, "infinity", 0},
+	{STR("io.debezium.time.ZonedTimestamp"), "\"yesterday\"", 0, 1, "yesterday", 1},
+	{STR("io.debezium.time.IsoDate"), "\"2020-09-16Z\"", 0, 1, "2020-09-16", 0},
+	{STR("io.debezium.time.IsoDate"), "\"-0043-03-15Z\"", 0, 1, "0044-03-15 BC", 0},
+	{STR("io.debezium.time.IsoDate"), "\"-5877611-06-21Z\"", 0, 1, "infinity", 0},
+	{STR("io.debezium.time.IsoTime"), "\"13:53:20.123456Z\"", 0, 1, "13:53:20.123456", 0},
+	{STR("io.debezium.time.IsoTimestamp"), "\"2020-09-16T13:53:20.123456Z\"", 0, 1,
+	    "2020-09-16 13:53:20.123456", 0},
+	{STR("io.debezium.time.IsoTimestamp"), "\"+294247-01-10T04:00:25.2Z\"", 0, 1, "infinity", 0},
+	{STR("io.debezium.time.IsoTimestamp"), "\"-290308-12-21T19:59:27.6Z\"", 0, 1, "-infinity", 0},
+	{DATE, "-2147472692", 0, 1, "infinity", 0},
+	{DATE, "-2147472691", 0, 1, "-infinity", 0},
+	{MDUR, "37091106789000", 0, 1, "429 days 07:05:06.789", 0},
+	{MDUR, "-7803000000001", 0, 1, "-90 days -07:30:00.000001", 0},
+	{MDUR, "0", 0, 1, "00:00:00", 0},
+	{NDUR, "37091106789000000", 0, 1, "429 days 07:05:06.789", 0},
+	{STR("io.debezium.time.Interval"), "\"P1Y2M3DT4H5M6.789S\"", 0, 1,
+	    "1 year 2 mons 3 days 04:05:06.789", 0},
+	{STR("io.debezium.time.Interval"), "\"P0Y-3M1DT0H0M-0.000001S\"", 0, 1,
+	    "-3 mons +1 day -00:00:00.000001", 0},
+	{STR("io.debezium.time.Interval"), "\"P-178000000Y0M0DT0H0M0S\"", 0, 1, "-178000000 years", 0},
+	{STR("io.debezium.time.Interval"), "\"P1Y2M3DT4H5M6.0000001S\"", 0, 1,
+	    "P1Y2M3DT4H5M6.0000001S", 1},
+	{BITS("4"), "\"Cg==\"", 0, 1, "1010", 0},
+	{BITS("4"), "\"\"", 0, 1, "0000", 0},
+	{BITS("16"), "\"AYA=\"", 0, 1, "1000000000000001", 0},
+	{BITS("4"), "\"/w==\"", 0, 1, "/w==", 1},
+	{POINT, "{\"x\":1.5,\"y\":-2.0,\"wkb\":\"AQ==\",\"srid\":null}", 0, 1, "(1.5,-2)", 0},
+	{POINT, "{\"x\":-1e+300,\"y\":1e-06}", 0, 1, "(-1e+300,1e-06)", 0},
+	{F32, "0.1", 0, 1, "0.1", 0},
+	{F32, "1234567.0", 0, 1, "1.234567e+06", 0},
+	{F64, "1.7976931348623157E308", 0, 1, "1.7976931348623157e+308", 0},
+	{F64, "100.0", 0, 1, "100", 0},
+	{F64, "1.0E15", 0, 1, "1e+15", 0},
+	{F64, "0.001", 0, 1, "0.001", 0},
+	{F64, "1.0E-5", 0, 1, "1e-05", 0},
+	{F64, "\"NaN\"", 0, 1, "NaN", 0},
+	{ARRAY(PSTR), "[\"a b\",\"q\\\"uote\",null,\"\",\"NULL\",\"x,y\",\"back\\\\slash\"]", 0, 1,
+	    "{\"a b\",\"q\\\"uote\",NULL,\"\",\"NULL\",\"x,y\",\"back\\\\slash\"}", 0},
+	{ARRAY(PBYTES), "[\"AP8=\",null]", 1, 1, "{\"\\\\x00ff\",NULL}", 0},
+	{ARRAY(PBOOL), "[true,false,null]", 0, 1, "{t,f,NULL}", 0},
+	{MAP(PSTR, PSTR), "{\"b\":\"2\",\"a\":\"1\",\"q\\\"k\":\"v,w\",\"n\":null}", 0, 1,
+	    "\"a\"=>\"1\", \"b\"=>\"2\", \"n\"=>NULL, \"q\\\"k\"=>\"v,w\"", 0},
+	{PBYTES, "\"AP8Q\"", 1, 1, "\\x00ff10", 0},
+	{PBYTES, "\"AP8Q\"", 0, 1, "AP8Q", 0},
+
 };
 
 START_TEST(render_case)

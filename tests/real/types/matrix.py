@@ -12,6 +12,7 @@ table, in every connector mode, against PostgreSQL's own text.
       new_value::type IS NOT DISTINCT FROM the source. Without it the
       column types come from --types (JSON {column: type}). Exit 1 when a
       column is wrong.
+  matrix.py golden EXPECTED OUT  a saved capture against the committed matrix
   matrix.py table MATRIX...     the README's type table from results
 """
 import json
@@ -72,6 +73,11 @@ def cells(expected, actual):
 
 CASTBACK = r"""
 SET search_path = %s, public;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, MDY';
+SET IntervalStyle = 'postgres';
+SET bytea_output = 'hex';
+SET extra_float_digits = 1;
 CREATE FUNCTION pg_temp.castback(got text, want text, typ text) RETURNS text
 LANGUAGE plpgsql AS $f$
 DECLARE r boolean;
@@ -118,31 +124,16 @@ def bits(by_col, types):
                            for (w, g) in ps]
 
 
-def cmd_check(args):
-    mode, exp_path, csv_path, out_path = args[:4]
-    opts = dict(zip(args[4::2], args[5::2]))
-    with open(exp_path) as f:
-        expected = [json.loads(l) for l in f if l.strip()]
-    expected = [r for r in expected if isinstance(r, list)]
-    expected = [[None if v is None else str(v) for v in r] for r in expected]
-    actual = real.read_csv_nulls(csv_path)
-    by_col = cells(expected, actual)
-    spec = json.loads(opts["--spec"]) if "--spec" in opts else None
-    differing = [(c, w, g) for c, ps in by_col.items() for (w, g) in ps
-                 if w != g and w != "missing" and g != "missing"]
-    if "--psql" in opts:
-        _, types0 = castback(json.loads(opts["--psql"]), *spec["table"].split("."), [])
-        bits(by_col, types0)
-        differing = [(c, w, g) for c, ps in by_col.items() for (w, g) in ps
-                     if w != g and w != "missing" and g != "missing"]
-        schema, table = spec["table"].split(".")
-        verdicts, types = castback(json.loads(opts["--psql"]), schema, table, sorted(set(differing), key=str))
-    else:
-        with open(opts["--types"]) as f:
-            types = json.load(f)
-        verdicts = None
+def load_expected(path):
+    with open(path) as f:
+        rows = [json.loads(l) for l in f if l.strip()]
+    return [[None if v is None else str(v) for v in r] for r in rows if isinstance(r, list)]
+
+
+def evaluate(mode, by_col, types, verdicts):
+    """The matrix lines of one mode: column, type, mode, verdict, casts
+    back, example; and the number of wrong columns."""
     doc = documented()
-    bits(by_col, types)
     lines, wrong = [], 0
     for col in [c for c in types if c != "id"]:
         ps = by_col.get(col, [])
@@ -162,16 +153,59 @@ def cmd_check(args):
         if verdict == "documented" and reason_for(doc, col, mode) is None:
             verdict = "wrong"
             wrong += 1
-        lines.append("\t".join([col, types[col], mode, verdict, casts, example.replace("\t", "\\t").replace("\n", "\\n")]))
+        lines.append([col, types[col], mode, verdict, casts,
+                      example.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")])
+    return lines, wrong
+
+
+def cmd_check(args):
+    mode, exp_path, csv_path, out_path = args[:4]
+    opts = dict(zip(args[4::2], args[5::2]))
+    by_col = cells(load_expected(exp_path), real.read_csv_nulls(csv_path))
+    spec = json.loads(opts["--spec"])
+    schema, table = spec["table"].split(".")
+    psql = json.loads(opts["--psql"])
+    _, types = castback(psql, schema, table, [])
+    bits(by_col, types)
+    differing = sorted(set((c, w, g) for c, ps in by_col.items() for (w, g) in ps
+                           if w != g and w != "missing" and g != "missing"), key=str)
+    verdicts, _ = castback(psql, schema, table, differing)
+    lines, wrong = evaluate(mode, by_col, types, verdicts)
     with open(out_path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write("".join("\t".join(l) + "\n" for l in lines))
     n = len(lines)
-    eq = sum(1 for l in lines if l.split("\t")[3] == "equal")
+    eq = sum(1 for l in lines if l[3] == "equal")
     print("%s: %d columns, %d equal, %d documented, %d wrong" % (mode, n, eq, n - eq - wrong, wrong))
     for l in lines:
-        if l.split("\t")[3] == "wrong":
-            print("  wrong: " + l)
+        if l[3] == "wrong":
+            print("  wrong: " + "\t".join(l))
     sys.exit(1 if wrong else 0)
+
+
+def read_matrix(path):
+    with open(path, encoding="utf-8") as f:
+        return [l.rstrip("\n").split("\t") for l in f if l.strip()]
+
+
+def cmd_golden(args):
+    """golden EXPECTED OUT: a saved capture of the matrix
+    (tests/golden/real-VERSION-MODE) against PostgreSQL's record: each
+    column's verdict is the one the committed matrix-VERSION.tsv has."""
+    exp_path, out_path = args
+    name = os.path.basename(exp_path)[len("real-"):-len(".expected")]
+    version, mode = name.split("-", 1)
+    committed = [r for r in read_matrix(os.path.join(here, "matrix-%s.tsv" % version)) if r[2] == mode]
+    if not committed:
+        real.die("%s: no mode %s in matrix-%s.tsv" % (exp_path, mode, version))
+    types = {r[0]: r[1] for r in committed}
+    by_col = cells(load_expected(exp_path), real.read_csv_nulls(out_path))
+    bits(by_col, types)
+    lines, wrong = evaluate(mode, by_col, types, None)
+    got = [(l[0], l[3], l[5]) for l in lines]
+    want = [(r[0], r[3], r[5]) for r in committed]
+    if wrong or got != want:
+        real.die("%s: %d wrong; differs from matrix-%s.tsv: %s" % (
+            out_path, wrong, version, [g for g, w in zip(got, want) if g != w][:5]))
 
 
 def cmd_table(args):
@@ -212,7 +246,7 @@ def cmd_table(args):
 
 
 def main():
-    cmds = {"check": cmd_check, "table": cmd_table}
+    cmds = {"check": cmd_check, "table": cmd_table, "golden": cmd_golden}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         real.die("usage: see the docstring")
     cmds[sys.argv[1]](sys.argv[2:])
