@@ -53,6 +53,9 @@ enum { MAX_DEPTH = 32 };
  * line. */
 enum { MAX_SCALE = 1000, MAX_VALUE_SCALE = 16383 };
 
+/* The longest io.debezium.data.Bits printed as a bit string. */
+enum { MAX_BITS = 4096 };
+
 struct decode_column {
 	char *name;            /* struct field name; NULL for items, keys, values */
 	unsigned char kind;    /* enum kind */

@@ -11,7 +11,7 @@
 #include "columns.h"
 
 const char options_synopsis[] =
-    "usage: cdcpivot [-hquV] [--bytes base64|hex] [--dead-letter file] [--ddl]\n"
+    "usage: cdcpivot [-hquV] [--bytes hex|base64] [--dead-letter file] [--ddl]\n"
     "                [--dedup n] [--fields list] [--format fmt] [--fsync] [--header]\n"
     "                [--id list] [--max-line-bytes n] [--meta list] [--output file]\n"
     "                [--sql-table name] [--state dir] [--stats] [--strict]\n"
@@ -166,7 +166,7 @@ set_bytes(struct options *o, const char *arg, char *err, size_t errlen)
 		o->bytes_hex = arg[0] == 'h';
 		return 0;
 	}
-	snprintf(err, errlen, "--bytes: unknown encoding '%s' (base64, hex)", arg);
+	snprintf(err, errlen, "--bytes: unknown encoding '%s' (hex, base64)", arg);
 	return -1;
 }
 

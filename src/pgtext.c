@@ -215,8 +215,8 @@ scan_number(const char **s, int frac, int64_t *v)
 		x = x * 10 + (*p - '0');
 	}
 	if (frac) {
-		if (x > INT64_MAX / 1000000)
-			return -1;
+		if (x > (INT64_MAX - 999999) / 1000000)
+			return -1; /* the fraction added below must fit too */
 		x *= 1000000;
 		if (*p == '.') {
 			p++;

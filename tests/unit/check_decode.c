@@ -456,6 +456,11 @@ static const struct {
 	    "\"a\"=>\"1\", \"b\"=>\"2\", \"n\"=>NULL, \"q\\\"k\"=>\"v,w\"", 0},
 	{PBYTES, "\"AP8Q\"", 1, 1, "\\x00ff10", 0},
 	{PBYTES, "\"AP8Q\"", 0, 1, "AP8Q", 0},
+	{BITS("5000"), "\"AQ==\"", 1, 1, "\\x01", 0}, /* beyond MAX_BITS: plain bytes */
+	{STR("io.debezium.time.Interval"), "\"PT9223372036854.999999S\"", 0, 1,
+	    "PT9223372036854.999999S", 1},
+	{STR("io.debezium.time.Interval"), "\"P0Y0M0DT2562047788H0M53.999999S\"", 0, 1,
+	    "2562047788:00:53.999999", 0},
 
 };
 

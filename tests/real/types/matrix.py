@@ -2,18 +2,20 @@
 """The type matrix (tests/real/types/README): every column of the types
 table, in every connector mode, against PostgreSQL's own text.
 
-  matrix.py check MODE EXPECTED CSV OUT [--psql JSON] [--types JSON]
+  matrix.py check MODE EXPECTED CSV OUT --spec JSON --psql JSON
       EXPECTED: real.py expect's rows (from test_decoding: each type's own
       output function, under TimeZone=UTC, DateStyle=ISO, ...); CSV:
       cdcpivot's output. Writes OUT, one line per column: column, type,
-      mode, verdict (equal / documented / wrong), casts back (yes / no /
-      -), the first differing value. With --psql (a psql command line as
-      a JSON list), every differing value is cast back in PostgreSQL:
-      new_value::type IS NOT DISTINCT FROM the source. Without it the
-      column types come from --types (JSON {column: type}). Exit 1 when a
-      column is wrong.
+      mode, verdict (equal / documented / wrong), casts back (yes / no),
+      the first differing value. --psql (a psql command line as a JSON
+      list) gives the column types and casts every differing value back
+      in PostgreSQL: value::type IS NOT DISTINCT FROM the source. --spec:
+      the scenario's spec.json. Exit 1 when a column is wrong.
   matrix.py golden EXPECTED OUT  a saved capture against the committed matrix
-  matrix.py table MATRIX...     the README's type table from results
+  matrix.py table MATRIX...     a type table from results, and its totals
+  matrix.py readme README [--write]
+                                README's type table from the committed
+                                matrix-VERSION.tsv files: checked, or written
 """
 import json
 import os
@@ -208,45 +210,101 @@ def cmd_golden(args):
             out_path, wrong, version, [g for g, w in zip(got, want) if g != w][:5]))
 
 
-def cmd_table(args):
-    rows = []
-    for p in args:
-        with open(p, encoding="utf-8") as f:
-            rows += [l.rstrip("\n").split("\t") for l in f if l.strip()]
-    doc = documented()
-    modes = []
+STACKS = [("2.7.3", "zk"), ("3.6.1", "kraft")]
+BEGIN = "<!-- type table: made by `make types-table` from tests/real/types/matrix-*.tsv -->"
+END = "<!-- end of type table -->"
+
+
+def label(mode):
+    return "default" if mode == "types" else mode[len("types-"):]
+
+
+def table_lines(version, rows):
+    modes, cols = [], []
     for r in rows:
         if r[2] not in modes:
             modes.append(r[2])
-    cols = []
-    for r in rows:
         if r[0] not in cols:
             cols.append(r[0])
     cell = {(r[0], r[2]): r for r in rows}
     typ = {r[0]: r[1] for r in rows}
-    print("| column type | " + " | ".join(modes) + " |")
-    print("|---|" + "---|" * len(modes))
+    out = ["| Debezium %s | " % version + " | ".join(label(m) for m in modes) + " |",
+           "|---|" + "---|" * len(modes)]
     for c in cols:
-        out = []
+        marks = []
         for m in modes:
             r = cell.get((c, m))
-            if r is None:
-                out.append("")
-            elif r[3] == "equal":
-                out.append("=")
-            else:
-                out.append("%s%s" % ("≈" if r[4] == "yes" else "≠", "" if r[3] == "documented" else " WRONG"))
-        print("| `%s` | " % typ[c] + " | ".join(out) + " |")
+            marks.append("" if r is None else "=" if r[3] == "equal" else
+                         ("≈" if r[4] == "yes" else "≠") + ("" if r[3] == "documented" else " WRONG"))
+        out.append("| `%s` | " % typ[c] + " | ".join(marks) + " |")
     n = len(rows)
     eq = sum(1 for r in rows if r[3] == "equal")
     wrong = sum(1 for r in rows if r[3] == "wrong")
-    print()
-    print("%d cells: %d equal, %d documented differences (%d of them cast back to the same value), %d wrong."
-          % (n, eq, n - eq - wrong, sum(1 for r in rows if r[3] == "documented" and r[4] == "yes"), wrong))
+    back = sum(1 for r in rows if r[3] == "documented" and r[4] == "yes")
+    out += ["", "Debezium %s: %d cells, %d equal, %d documented differences (%d of them cast back "
+            "to the same value), %d wrong." % (version, n, eq, n - eq - wrong, back, wrong), ""]
+    return out
+
+
+def readme_section():
+    out = [BEGIN, ""]
+    allrows = []
+    for version, _ in STACKS:
+        rows = read_matrix(os.path.join(here, "matrix-%s.tsv" % version))
+        allrows += rows
+        out += table_lines(version, rows)
+    typ = {}
+    for r in allrows:
+        typ[r[0]] = r[1]
+    out.append("Why a cell is not `=` (tests/real/types/documented; an example from the run, "
+               "PostgreSQL's text -> cdcpivot's):")
+    out.append("")
+    example = {}
+    for r in allrows:
+        if r[3] != "equal" and r[0] not in example:
+            example[r[0]] = r[5]
+    with open(DOCUMENTED, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            head, _, reason = line.partition("#")
+            col, modes = head.split()
+            where = "every mode" if modes == "*" else ", ".join(label(m) for m in modes.split(","))
+            ex = example.get(col, "")
+            out.append("- `%s` (%s): %s%s" % (typ.get(col, col), where, reason.strip(),
+                                             "; e.g. `%s`" % ex if ex and ex != "not sent" else ""))
+    out += ["", END]
+    return "\n".join(out) + "\n"
+
+
+def cmd_readme(args):
+    """readme README [--write]: the README's type table, from the committed
+    matrices; without --write, exit 1 if README's differs."""
+    path = args[0]
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if BEGIN not in text or END not in text:
+        real.die("%s has no type table markers" % path)
+    a = text.index(BEGIN)
+    b = text.index(END) + len(END) + 1
+    new = text[:a] + readme_section() + text[b:]
+    if "--write" in args:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new)
+    elif new != text:
+        real.die("%s: the type table differs from tests/real/types/matrix-*.tsv: run make types-table" % path)
+
+
+def cmd_table(args):
+    rows = []
+    for p in args:
+        rows += read_matrix(p)
+    for l in table_lines("", rows):
+        print(l)
 
 
 def main():
-    cmds = {"check": cmd_check, "table": cmd_table, "golden": cmd_golden}
+    cmds = {"check": cmd_check, "table": cmd_table, "golden": cmd_golden, "readme": cmd_readme}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         real.die("usage: see the docstring")
     cmds[sys.argv[1]](sys.argv[2:])
