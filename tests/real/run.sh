@@ -638,7 +638,7 @@ types_matrix() {
 		[ -f "$sdir/sc-$sc/matrix.tsv" ] || fail "$sc made no matrix (its step failed)"
 		cat "$sdir/sc-$sc/matrix.tsv" >>"$sdir/matrix.tsv"
 	done
-	python3 "$here/types/matrix.py" table "$sdir/matrix.tsv" | tail -n 1 | tee "$tmp/note"
+	python3 "$here/types/matrix.py" table "$sdir/matrix.tsv" | grep " cells, " | tee "$tmp/note"
 	committed=$here/types/matrix-${v_debezium%.Final}.tsv
 	if [ -n "${REAL_CAPTURE:-}" ]; then
 		cp "$sdir/matrix.tsv" "$committed"

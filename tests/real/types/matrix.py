@@ -147,7 +147,7 @@ def evaluate(mode, by_col, types, verdicts):
         else:
             verdict = "documented"
             w, g = diffs[0]
-            example = "%s -> %s" % (w, g)
+            example = "%s -> %s" % ("NULL" if w is None else w, "NULL" if g is None else g)
             if verdicts is None:
                 casts = "-"
             else:
@@ -226,9 +226,10 @@ def table_lines(version, rows):
             modes.append(r[2])
         if r[0] not in cols:
             cols.append(r[0])
+    modes.sort(key=lambda m: (m != "types", m))  # the defaults first
     cell = {(r[0], r[2]): r for r in rows}
     typ = {r[0]: r[1] for r in rows}
-    out = ["| Debezium %s | " % version + " | ".join(label(m) for m in modes) + " |",
+    out = ["| type (column), Debezium %s | " % version + " | ".join(label(m) for m in modes) + " |",
            "|---|" + "---|" * len(modes)]
     for c in cols:
         marks = []
@@ -236,14 +237,28 @@ def table_lines(version, rows):
             r = cell.get((c, m))
             marks.append("" if r is None else "=" if r[3] == "equal" else
                          ("≈" if r[4] == "yes" else "≠") + ("" if r[3] == "documented" else " WRONG"))
-        out.append("| `%s` | " % typ[c] + " | ".join(marks) + " |")
+        out.append("| `%s` (%s) | " % (typ[c], c[2:] if c.startswith("c_") else c) + " | ".join(marks) + " |")
     n = len(rows)
     eq = sum(1 for r in rows if r[3] == "equal")
     wrong = sum(1 for r in rows if r[3] == "wrong")
     back = sum(1 for r in rows if r[3] == "documented" and r[4] == "yes")
-    out += ["", "Debezium %s: %d cells, %d equal, %d documented differences (%d of them cast back "
-            "to the same value), %d wrong." % (version, n, eq, n - eq - wrong, back, wrong), ""]
+    out += ["", "%s%d cells, %d equal, %d documented differences (%d of them cast back "
+            "to the same value), %d wrong." % ("Debezium %s: " % version if version else "",
+                                                n, eq, n - eq - wrong, back, wrong), ""]
     return out
+
+
+def unescape(ex):
+    """A matrix example as text on one line (the file escapes \\, tab, LF)."""
+    out, i = [], 0
+    while i < len(ex):
+        if ex[i] == "\\" and i + 1 < len(ex):
+            out.append({"t": "\\t", "n": "\\n"}.get(ex[i + 1], ex[i + 1]))
+            i += 2
+        else:
+            out.append(ex[i])
+            i += 1
+    return "".join(out)
 
 
 def readme_section():
@@ -270,9 +285,9 @@ def readme_section():
             head, _, reason = line.partition("#")
             col, modes = head.split()
             where = "every mode" if modes == "*" else ", ".join(label(m) for m in modes.split(","))
-            ex = example.get(col, "")
-            out.append("- `%s` (%s): %s%s" % (typ.get(col, col), where, reason.strip(),
-                                             "; e.g. `%s`" % ex if ex and ex != "not sent" else ""))
+            ex = unescape(example.get(col, ""))
+            out.append("- `%s` (%s; %s): %s%s" % (typ.get(col, col), col[2:], where, reason.strip(),
+                                                 "; e.g. `%s`" % ex if ex and ex != "not sent" else ""))
     out += ["", END]
     return "\n".join(out) + "\n"
 
