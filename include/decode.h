@@ -35,6 +35,8 @@
  *   io.debezium.data.Bits (bytes, parameters.length)
  *                                            -> the bit string ("1010")
  *   io.debezium.data.geometry.Point          -> "(x,y)"
+ *   io.debezium.data.DoubleVector, FloatVector -> pgvector's "[1,2.5]"
+ *   io.debezium.data.SparseDoubleVector      -> pgvector's "{1:1.5,3:2}/5"
  *   bytes                                    -> "\x00ff" (bytes_hex), or
  *                                               the base64 text as written
  *   boolean                                  -> true / false

@@ -33,7 +33,9 @@ enum kind {
 	K_DURATION,   /* MicroDuration (U_US), NanoDuration (U_NS): one count */
 	K_INTERVAL,   /* Interval: ISO 8601 duration text */
 	K_BITS,       /* Bits: little-endian bytes, scale holds the length */
-	K_POINT       /* geometry.Point: struct x, y */
+	K_POINT,      /* geometry.Point: struct x, y */
+	K_VECTOR,     /* DoubleVector, FloatVector: array of floats (pgvector) */
+	K_SPARSEVEC   /* SparseDoubleVector: struct dimensions, vector map */
 };
 
 enum unit { U_MS, U_US, U_NS };

@@ -666,6 +666,102 @@ render_object(struct buf *out, const struct decode_column *c, const cJSON *v, in
 	return 0;
 }
 
+/* A pgvector element: a float4, as vector_out prints it (float4out's
+ * shortest form; vectors hold no NaN or infinity). */
+static int
+put_vector_element(struct buf *out, const cJSON *e)
+{
+	char tmp[32];
+	const char *p;
+	if (!cJSON_IsNumber(e))
+		return -1;
+	size_t n = jsonval_number_text(e, &p, tmp);
+	return pgtext_float(out, p, n, 1);
+}
+
+/* DoubleVector, FloatVector: vector_out's "[1,2.5,3]". */
+static int
+render_vector(struct buf *out, const cJSON *v, int json)
+{
+	if (!cJSON_IsArray(v))
+		return -1;
+	if (json)
+		buf_putc(out, '"');
+	buf_putc(out, '[');
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		if (e != v->child)
+			buf_putc(out, ',');
+		if (put_vector_element(out, e) != 0)
+			return -1;
+	}
+	buf_putc(out, ']');
+	if (json)
+		buf_putc(out, '"');
+	return 0;
+}
+
+struct sparse_entry {
+	int64_t index;
+	const cJSON *value;
+};
+
+static int
+sparse_order(const void *a, const void *b)
+{
+	int64_t x = ((const struct sparse_entry *)a)->index, y = ((const struct sparse_entry *)b)->index;
+	return x < y ? -1 : x > y;
+}
+
+/* SparseDoubleVector {dimensions, vector: map of index to value} (the map
+ * as [[index, value], ...], its keys not being strings): sparsevec_out's
+ * "{1:1.5,3:2}/5", indices ascending as PostgreSQL keeps them. */
+static int
+render_sparsevec(struct buf *out, const cJSON *v, int json)
+{
+	int64_t dims;
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "vector");
+	if (!cJSON_IsObject(v) || get_int(cJSON_GetObjectItemCaseSensitive(v, "dimensions"), &dims) != 0 ||
+	    !cJSON_IsArray(m))
+		return -1;
+	size_t n = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, m)
+		n++;
+	struct sparse_entry *ent = n ? xmalloc(n * sizeof *ent) : NULL;
+	int r = 0;
+	n = 0;
+	cJSON_ArrayForEach(e, m) {
+		if (!cJSON_IsArray(e) || e->child == NULL || e->child->next == NULL ||
+		    e->child->next->next != NULL || get_int(e->child, &ent[n].index) != 0) {
+			r = -1;
+			break;
+		}
+		ent[n++].value = e->child->next;
+	}
+	if (r == 0 && n > 1)
+		qsort(ent, n, sizeof *ent, sparse_order);
+	if (r == 0 && json)
+		buf_putc(out, '"');
+	if (r == 0)
+		buf_putc(out, '{');
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		char tmp[24];
+		int k = snprintf(tmp, sizeof tmp, "%s%lld:", i ? "," : "", (long long)ent[i].index);
+		buf_append(out, tmp, (size_t)k);
+		r = put_vector_element(out, ent[i].value);
+	}
+	if (r == 0) {
+		char tmp[24];
+		int k = snprintf(tmp, sizeof tmp, "}/%lld", (long long)dims);
+		buf_append(out, tmp, (size_t)k);
+		if (json)
+			buf_putc(out, '"');
+	}
+	free(ent);
+	return r;
+}
+
 static int
 render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, int json)
 {
@@ -697,6 +793,10 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 		return -1;
 	case K_DURATION:
 		return put_duration(out, v, c->unit, json);
+	case K_VECTOR:
+		return render_vector(out, v, json);
+	case K_SPARSEVEC:
+		return render_sparsevec(out, v, json);
 	default:
 		return render_plain(out, c, v, hex, json);
 	}

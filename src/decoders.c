@@ -121,6 +121,16 @@ build_logical(struct decode_column *c, const cJSON *s, const char *type, const c
 		c->kind = K_POINT;
 		return 1;
 	}
+	/* pgvector's vector and halfvec, and sparsevec (Debezium 3.x) */
+	if (streq(type, "array") && (strcmp(name, "io.debezium.data.DoubleVector") == 0 ||
+	                                strcmp(name, "io.debezium.data.FloatVector") == 0)) {
+		c->kind = K_VECTOR;
+		return 1;
+	}
+	if (streq(type, "struct") && strcmp(name, "io.debezium.data.SparseDoubleVector") == 0) {
+		c->kind = K_SPARSEVEC;
+		return 1;
+	}
 	if (streq(type, "bytes") && strcmp(name, "io.debezium.data.Bits") == 0) {
 		const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
 		int64_t len;

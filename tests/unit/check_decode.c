@@ -109,6 +109,12 @@ one_column_table(const char *col)
 	"{\"type\":\"struct\",\"fields\":[{\"type\":\"double\",\"field\":\"x\"}," \
 	"{\"type\":\"double\",\"field\":\"y\"},{\"type\":\"bytes\",\"field\":\"wkb\"}," \
 	"{\"type\":\"int32\",\"field\":\"srid\"}],\"name\":\"io.debezium.data.geometry.Point\"}"
+#define DVEC "{\"type\":\"array\",\"items\":{\"type\":\"double\"},\"name\":\"io.debezium.data.DoubleVector\"}"
+#define FVEC "{\"type\":\"array\",\"items\":{\"type\":\"float\"},\"name\":\"io.debezium.data.FloatVector\"}"
+#define SVEC \
+	"{\"type\":\"struct\",\"fields\":[{\"type\":\"int16\",\"field\":\"dimensions\"}," \
+	"{\"type\":\"map\",\"keys\":{\"type\":\"int16\"},\"values\":{\"type\":\"double\"}," \
+	"\"field\":\"vector\"}],\"name\":\"io.debezium.data.SparseDoubleVector\"}"
 #define F32 "{\"type\":\"float\",\"optional\":true}"
 #define F64 "{\"type\":\"double\",\"optional\":true}"
 #define PSTR "{\"type\":\"string\",\"optional\":true}"
@@ -456,6 +462,13 @@ static const struct {
 	    "\"a\"=>\"1\", \"b\"=>\"2\", \"n\"=>NULL, \"q\\\"k\"=>\"v,w\"", 0},
 	{PBYTES, "\"AP8Q\"", 1, 1, "\\x00ff10", 0},
 	{PBYTES, "\"AP8Q\"", 0, 1, "AP8Q", 0},
+	/* pgvector's text (vector_out, sparsevec_out: float4 elements) */
+	{DVEC, "[1.0,2.5,3.0]", 0, 1, "[1,2.5,3]", 0},
+	{FVEC, "[0.1,-1.0E-7]", 0, 1, "[0.1,-1e-07]", 0},
+	{DVEC, "[\"NaN\"]", 0, 1, "[\"NaN\"]", 1},
+	{SVEC, "{\"dimensions\":5,\"vector\":[[3,2.0],[1,1.5]]}", 0, 1, "{1:1.5,3:2}/5", 0},
+	{SVEC, "{\"dimensions\":5,\"vector\":[]}", 0, 1, "{}/5", 0},
+	{SVEC, "{\"dimensions\":5,\"vector\":[[1]]}", 0, 1, "{\"dimensions\":5,\"vector\":[[1]]}", 1},
 	{BITS("5000"), "\"AQ==\"", 1, 1, "\\x01", 0}, /* beyond MAX_BITS: plain bytes */
 	{STR("io.debezium.time.Interval"), "\"PT9223372036854.999999S\"", 0, 1,
 	    "PT9223372036854.999999S", 1},
