@@ -72,6 +72,12 @@ test: unit docs-test limits
 # the bundled walk-through; README's shown output must match.
 docs-test: $(BUILD)/cdcpivot
 	python3 tests/docs/run_examples.py $(BUILD)/cdcpivot README.md man/cdcpivot.1 examples/*.md
+	python3 tests/real/types/matrix.py readme README.md
+
+# README's type table, from the type matrix the real pipeline last saved
+# (tests/real/types/matrix-*.tsv); docs-test fails when they differ.
+types-table:
+	python3 tests/real/types/matrix.py readme README.md --write
 
 # Function and file size limits (tests/limits.sh, with pmccabe).
 limits:
@@ -188,4 +194,4 @@ clean:
 	rm -rf build cdcpivot
 
 .PHONY: all unit test docs-test limits check asan valgrind clang-O0 man-lint install-test install uninstall \
-	golden-update format clean e2e e2e-real e2e-deps bench bench-state fuzz mutate
+	golden-update types-table format clean e2e e2e-real e2e-deps bench bench-state fuzz mutate

@@ -7,53 +7,65 @@
 
 /* Schema-aware column values: turns what Kafka Connect's JsonConverter
  * wrote for a Debezium column (days, microseconds, base64 two's-complement
- * decimals...) back into the text a person expects, using the column
- * schemas of the envelope ("schemas.enable=true").
+ * decimals...) back into the text PostgreSQL itself prints for the value
+ * (SELECT col::text with TimeZone=UTC, DateStyle=ISO, IntervalStyle=
+ * postgres, bytea_output=hex, extra_float_digits=1), so that it casts
+ * back, using the column schemas of the envelope ("schemas.enable=true").
  *
  * Rendering, by the column's schema "name" first and its "type" second:
  *
  *   io.debezium.time.Date, org.apache.kafka.connect.data.Date (int32 days
- *   since 1970-01-01)                        -> YYYY-MM-DD
+ *   since 1970-01-01), IsoDate ("2020-09-16Z")  -> YYYY-MM-DD
  *   io.debezium.time.Time, org.apache.kafka.connect.data.Time (int32 ms),
  *   io.debezium.time.MicroTime (int64 us), io.debezium.time.NanoTime (int64
- *   ns) since midnight                       -> HH:MM:SS.fff / .ffffff /
- *                                               .fffffffff
+ *   ns) since midnight, IsoTime               -> HH:MM:SS[.f], the fraction
+ *                                               without trailing zeros
  *   io.debezium.time.Timestamp, org.apache.kafka.connect.data.Timestamp
  *   (int64 ms), io.debezium.time.MicroTimestamp (us),
- *   io.debezium.time.NanoTimestamp (ns) since the epoch, UTC
- *                                            -> YYYY-MM-DD HH:MM:SS.fff /
- *                                               .ffffff / .fffffffff
+ *   io.debezium.time.NanoTimestamp (ns) since the epoch, UTC, and
+ *   IsoTimestamp                             -> YYYY-MM-DD HH:MM:SS[.f]
+ *   ZonedTimestamp, ZonedTime (ISO text)     -> the same with the zone,
+ *                                               "+00"
+ *   MicroDuration, NanoDuration (one count)  -> "429 days 07:05:06.789"
+ *   Interval (ISO 8601 duration)             -> "1 year 2 mons 3 days ..."
  *   org.apache.kafka.connect.data.Decimal (bytes, parameters.scale) and
  *   io.debezium.data.VariableScaleDecimal ({"scale":N,"value":bytes})
  *                                            -> exact plain decimal text of
  *                                               any size ("-2.00", "0.05")
- *   bytes (io.debezium.data.Bits included)   -> the base64 text as written,
- *                                               or lowercase hex without a
- *                                               prefix with bytes_hex
+ *   io.debezium.data.Bits (bytes, parameters.length)
+ *                                            -> the bit string ("1010")
+ *   io.debezium.data.geometry.Point          -> "(x,y)"
+ *   io.debezium.data.DoubleVector, FloatVector -> pgvector's "[1,2.5]"
+ *   io.debezium.data.SparseDoubleVector      -> pgvector's "{1:1.5,3:2}/5"
+ *   bytes                                    -> "\x00ff" (bytes_hex), or
+ *                                               the base64 text as written
  *   boolean                                  -> true / false
- *   int8..int64, float32, float64            -> the number as written
- *                                               ("NaN", "Infinity" and
- *                                               "-Infinity" strings too)
- *   string (ZonedTimestamp, Json, Uuid...)   -> the string unchanged
- *   array, map, struct                       -> compact JSON whose elements
+ *   int8..int64                              -> the number as written
+ *   float32, float64                         -> float4out's / float8out's
+ *                                               shortest text ("NaN",
+ *                                               "Infinity" strings too)
+ *   string (Json, Uuid, Enum, Ltree...)      -> the string unchanged
+ *   array                                    -> PostgreSQL's array literal
+ *                                               ({1,"a b",NULL}), elements
+ *                                               decoded by their schema
+ *   map of strings                           -> hstore's text
+ *   other maps, struct                       -> compact JSON whose members
  *                                               are decoded by their own
  *                                               schemas: a decoded value
- *                                               (date, time, timestamp,
- *                                               decimal, hex bytes) becomes
- *                                               a JSON string, anything else
- *                                               keeps its JSON form
+ *                                               becomes a JSON string,
+ *                                               anything else keeps its
+ *                                               JSON form
  *
- * Fractions are always printed at the source precision, zeros included
- * (lossless and column-stable). Times of day may reach 24:00:00 (PostgreSQL
- * allows it). Dates and timestamps are printed as PostgreSQL prints them
- * (DateStyle ISO): years before 1 as "0001-12-31 23:59:59.999 BC", years
- * beyond 9999 with more digits, and PostgreSQL's infinite timestamps
- * (the markers Debezium sends for them, see decode.c) as "infinity" and
- * "-infinity". ZonedTimestamp's "infinity" strings pass unchanged.
- * The TOAST placeholder is the caller's business, not this module's. */
+ * Times of day may reach 24:00:00 (PostgreSQL allows it). Years before 1
+ * are printed as PostgreSQL prints them ("0001-12-31 23:59:59.999 BC"),
+ * years beyond 9999 with more digits, and PostgreSQL's infinite dates and
+ * timestamps (the markers Debezium sends for them, see decode.c) as
+ * "infinity" and "-infinity". The TOAST placeholder is the caller's
+ * business, not this module's. */
 
 struct decode_opts {
-	int bytes_hex; /* --bytes hex: bytes as lowercase hex without "\x" instead of base64 */
+	int bytes_hex; /* 1 (--bytes hex, cdcpivot's default): bytes as PostgreSQL's
+	                * "\x00ff"; 0 (--bytes base64): as sent */
 };
 
 /* Why a value was printed as it arrived (decode_render's *mismatch). */

@@ -24,7 +24,18 @@ enum kind {
 	K_VSDECIMAL,  /* Debezium VariableScaleDecimal: {"scale","value"} */
 	K_ARRAY,      /* child[0]: items */
 	K_MAP,        /* child[0]: keys, child[1]: values */
-	K_STRUCT      /* child[0..nchild): fields */
+	K_STRUCT,     /* child[0..nchild): fields */
+	K_ZTIMESTAMP, /* ZonedTimestamp: ISO text, UTC */
+	K_ZTIME,      /* ZonedTime: ISO time with its zone */
+	K_ISODATE,    /* Debezium 3.x isostring: IsoDate, IsoTime, IsoTimestamp */
+	K_ISOTIME,
+	K_ISOTIMESTAMP,
+	K_DURATION,   /* MicroDuration (U_US), NanoDuration (U_NS): one count */
+	K_INTERVAL,   /* Interval: ISO 8601 duration text */
+	K_BITS,       /* Bits: little-endian bytes, scale holds the length */
+	K_POINT,      /* geometry.Point: struct x, y */
+	K_VECTOR,     /* DoubleVector, FloatVector: array of floats (pgvector) */
+	K_SPARSEVEC   /* SparseDoubleVector: struct dimensions, vector map */
 };
 
 enum unit { U_MS, U_US, U_NS };
@@ -44,13 +55,17 @@ enum { MAX_DEPTH = 32 };
  * line. */
 enum { MAX_SCALE = 1000, MAX_VALUE_SCALE = 16383 };
 
+/* The longest io.debezium.data.Bits printed as a bit string. */
+enum { MAX_BITS = 4096 };
+
 struct decode_column {
 	char *name;            /* struct field name; NULL for items, keys, values */
 	unsigned char kind;    /* enum kind */
-	unsigned char unit;    /* enum unit, for K_TIME and K_TIMESTAMP */
+	unsigned char unit;    /* enum unit, for K_TIME, K_TIMESTAMP, K_DURATION;
+	                        * for K_FLOAT 1 when the schema says float32 */
 	unsigned char has_scale;
 	unsigned char bad_scale; /* K_DECIMAL: an integer scale beyond MAX_SCALE */
-	int32_t scale;         /* K_DECIMAL, when has_scale */
+	int32_t scale;         /* K_DECIMAL, when has_scale; K_BITS: bits */
 	size_t nchild;
 	struct decode_column *child;
 };

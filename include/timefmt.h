@@ -46,4 +46,35 @@ size_t timefmt_instant(int64_t x, int64_t per_sec, int frac, char *out);
 /* The same in milliseconds: "YYYY-MM-DD HH:MM:SS.fff". */
 size_t timefmt_ms(int64_t ms, char *out);
 
+/* PostgreSQL's forms of the same: the fraction without its trailing zeros,
+ * and without the '.' when none is left ("13:53:20", "13:53:20.5"), as
+ * time_out and timestamp_out print it. timefmt_trim takes the end of a
+ * "...SS.fff" of frac digits and returns the end of the trimmed text. */
+char *timefmt_trim(char *p, int frac);
+char *timefmt_pgtime(char *p, int64_t x, int64_t per_sec, int frac);
+size_t timefmt_pginstant(int64_t x, int64_t per_sec, int frac, char *out);
+
+/* Days since 1970-01-01 of the proleptic Gregorian date (astronomical
+ * year y: 0 is 1 BC); the inverse of timefmt_civil. */
+int64_t timefmt_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* An ISO 8601 date, time or date-time as Java writes them (Debezium's
+ * ZonedTimestamp, ZonedTime, IsoDate, IsoTime, IsoTimestamp):
+ * "[+-]YYYY-MM-DD", "HH:MM[:SS[.f]]", "YYYY-MM-DDTHH:MM[:SS[.f]]", each
+ * optionally followed by "Z" or "+HH[:MM[:SS]]"; up to 9 fraction digits;
+ * years of 4 or more digits, signed beyond 9999 or before 1 (0 is 1 BC). */
+struct timefmt_iso {
+	int has_date, has_time, has_zone;
+	int64_t days;   /* since 1970-01-01, when has_date */
+	int64_t nanos;  /* since midnight (up to 24:00:00), when has_time */
+	int32_t offset; /* seconds east of UTC, when has_zone */
+};
+
+/* Returns 0, or -1 if s is not such a text. */
+int timefmt_parse_iso(const char *s, struct timefmt_iso *r);
+
+/* Writes offset (seconds east of UTC) as PostgreSQL prints a zone:
+ * "+00", "-05", "+05:30", "+00:00:12"; returns the end. */
+char *timefmt_zone(char *p, int32_t offset);
+
 #endif

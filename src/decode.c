@@ -8,40 +8,17 @@
 #include "base64.h"
 #include "decimal.h"
 #include "jsonval.h"
-#include "timefmt.h"
+#include "pgtext.h"
 
 #include "decodecolumn.h"
-
-static const int64_t unit_per_sec[] = {1000, 1000000, 1000000000};
-static const int unit_digits[] = {3, 6, 9};
+#include "decodeput.h"
+#include "decodetime.h"
 
 /* render()'s results besides 0: the value does not fit the schema, or its
  * decimal scale is beyond what any source database gives. */
 enum { R_MISMATCH = -1, R_SCALE = -3 };
 
 /* ---- values -> text ---------------------------------------------------- */
-
-/* Appends generated ASCII text (no character needs escaping), quoted as a
- * JSON string when json is set. */
-static void
-put_ascii(struct buf *out, const char *s, size_t n, int json)
-{
-	if (json)
-		buf_putc(out, '"');
-	buf_append(out, s, n);
-	if (json)
-		buf_putc(out, '"');
-}
-
-/* Appends a string from the input: raw, or as a JSON string literal. */
-static void
-put_string(struct buf *out, const char *s, int json)
-{
-	if (json)
-		jsonval_write_string(out, s, strlen(s));
-	else
-		buf_puts(out, s);
-}
 
 static void
 put_number(struct buf *out, const cJSON *v)
@@ -52,108 +29,67 @@ put_number(struct buf *out, const cJSON *v)
 	buf_append(out, p, n);
 }
 
-/* The integer of a JSON number node (not a string of digits). */
-static int
-get_int(const cJSON *v, int64_t *x)
+
+/* Decodes base64 s into a scratch copy at the end of out (the caller
+ * drops it): returns its offset, or (size_t)-1 if s is not base64. */
+static size_t
+decode_scratch(struct buf *out, const char *s)
 {
-	return cJSON_IsNumber(v) ? jsonval_int64(v, x) : -1;
+	size_t start = out->len;
+	return base64_decode(out, s, strlen(s)) == 0 ? start : (size_t)-1;
 }
 
-/* Days well inside what timefmt_civil computes without overflow; an int32
- * column never comes close. */
-#define MAX_DAYS ((int64_t)1 << 40)
-
-static int
-put_date(struct buf *out, const cJSON *v, int json)
-{
-	int64_t days;
-	if (get_int(v, &days) != 0 || days > MAX_DAYS || days < -MAX_DAYS)
-		return -1;
-	char tmp[48];
-	int bc;
-	char *e = timefmt_date(tmp, days, &bc);
-	e = timefmt_bc(e, bc);
-	put_ascii(out, tmp, (size_t)(e - tmp), json);
-	return 0;
-}
-
-static int
-put_time(struct buf *out, const cJSON *v, unsigned unit, int json)
-{
-	int64_t x;
-	if (get_int(v, &x) != 0 || x < 0)
-		return -1;
-	char tmp[64];
-	char *e = timefmt_time(tmp, x, unit_per_sec[unit], unit_digits[unit]);
-	put_ascii(out, tmp, (size_t)(e - tmp), json);
-	return 0;
-}
-
-/* PostgreSQL's infinity and -infinity timestamps, as Debezium sends them:
- * the PostgreSQL JDBC driver's markers 9223372036825200000 and
- * -9223372036832400000 (documented for TIMESTAMP columns; Debezium reads
- * them as microseconds, so in milliseconds they are also seen divided by
- * 1000), and the int64 extremes (the nanosecond modes of Debezium 3.x,
- * and PostgreSQL's own internal form). Returns 1, -1 or 0. */
-static int
-timestamp_infinity(int64_t x, unsigned unit)
-{
-	static const int64_t pos = INT64_C(9223372036825200000), neg = INT64_C(-9223372036832400000);
-	if (x == INT64_MAX)
-		return 1;
-	if (x == INT64_MIN)
-		return -1;
-	if (unit == U_NS)
-		return 0; /* the markers are real instants of 2262 in nanoseconds */
-	if (x == pos || (unit == U_MS && x == pos / 1000))
-		return 1;
-	if (x == neg || (unit == U_MS && x == neg / 1000))
-		return -1;
-	return 0;
-}
-
-static int
-put_timestamp(struct buf *out, const cJSON *v, unsigned unit, int json)
-{
-	int64_t x;
-	if (get_int(v, &x) != 0)
-		return -1;
-	int inf = timestamp_infinity(x, unit);
-	if (inf != 0) {
-		put_ascii(out, inf > 0 ? "infinity" : "-infinity", inf > 0 ? 8 : 9, json);
-		return 0;
-	}
-	char tmp[TIMEFMT_MAX];
-	size_t n = timefmt_instant(x, unit_per_sec[unit], unit_digits[unit], tmp);
-	put_ascii(out, tmp, n, json);
-	return 0;
-}
-
-/* Appends the bytes that base64 s stands for, as lowercase hex. */
+/* Appends the bytes that base64 s stands for as PostgreSQL's bytea text,
+ * "\x" and lowercase hex. */
 static int
 put_hex(struct buf *out, const char *s, int json)
 {
-	static const char hex[] = "0123456789abcdef";
-	if (json)
-		buf_putc(out, '"');
-	size_t start = out->len;
-	if (base64_decode(out, s, strlen(s)) != 0)
+	struct buf tmp;
+	buf_init(&tmp);
+	if (decode_scratch(&tmp, s) == (size_t)-1) {
+		buf_free(&tmp);
 		return -1;
-	size_t n = out->len - start;
-	if (n > 0) {
-		/* Expand in place from the end: byte i becomes chars 2i, 2i+1. */
-		buf_reserve(out, n);
-		unsigned char *p = (unsigned char *)out->p + start;
-		for (size_t i = n; i-- > 0;) {
-			unsigned char c = p[i];
-			p[2 * i + 1] = (unsigned char)hex[c & 15];
-			p[2 * i] = (unsigned char)hex[c >> 4];
-		}
-		out->len = start + 2 * n;
 	}
-	if (json)
-		buf_putc(out, '"');
+	if (json) {
+		struct buf t2;
+		buf_init(&t2);
+		pgtext_bytea(&t2, (const unsigned char *)tmp.p, tmp.len);
+		jsonval_write_string(out, t2.p, t2.len);
+		buf_free(&t2);
+	} else {
+		pgtext_bytea(out, (const unsigned char *)tmp.p, tmp.len);
+	}
+	buf_free(&tmp);
 	return 0;
+}
+
+/* Bits: the bit string of the column's length, first bit first; Debezium
+ * sends its value as little-endian bytes (and none for zero). */
+static int
+put_bits(struct buf *out, const char *s, int32_t nbits, int json)
+{
+	struct buf tmp;
+	buf_init(&tmp);
+	if (decode_scratch(&tmp, s) == (size_t)-1) {
+		buf_free(&tmp);
+		return -1;
+	}
+	const unsigned char *b = (const unsigned char *)tmp.p;
+	int r = 0;
+	for (size_t i = (size_t)nbits; i < 8 * tmp.len; i++)
+		if (b[i / 8] >> (i % 8) & 1)
+			r = -1; /* a bit beyond the length: not this column's value */
+	if (r == 0) {
+		if (json)
+			buf_putc(out, '"');
+		buf_reserve(out, (size_t)nbits);
+		for (size_t i = (size_t)nbits; i-- > 0;)
+			buf_putc(out, i / 8 < tmp.len && (b[i / 8] >> (i % 8) & 1) ? '1' : '0');
+		if (json)
+			buf_putc(out, '"');
+	}
+	buf_free(&tmp);
+	return r;
 }
 
 /* Whether s is valid base64 (decoded into out's spare room, then dropped). */
@@ -206,10 +142,16 @@ struct_field(const struct decode_column *c, const char *name, size_t *hint)
  * value (json set) inside an array, map or struct. Returns -1 if v does
  * not fit c; out then holds partial output that the caller discards. */
 static int
-render_float(struct buf *out, const cJSON *v, int json)
+render_float(struct buf *out, const cJSON *v, int is_float4, int json)
 {
 	if (cJSON_IsNumber(v)) {
-		put_number(out, v);
+		/* float4out's or float8out's shortest text ("100", "1e+15"),
+		 * not the writer's ("100.0", "1.0E15") */
+		char tmp[32];
+		const char *p;
+		size_t n = jsonval_number_text(v, &p, tmp);
+		if (pgtext_float(out, p, n, is_float4) != 0)
+			buf_append(out, p, n);
 		return 0;
 	}
 	if (cJSON_IsString(v) &&
@@ -219,6 +161,36 @@ render_float(struct buf *out, const cJSON *v, int json)
 		return 0;
 	}
 	return -1;
+}
+
+/* Values that Debezium sends as text, and the bit strings. */
+static int
+render_text(struct buf *out, const struct decode_column *c, const cJSON *v, int json)
+{
+	if (!cJSON_IsString(v))
+		return -1;
+	const char *s = v->valuestring;
+	switch (c->kind) {
+	case K_ZTIMESTAMP:
+		/* "infinity" and "-infinity" are PostgreSQL's text already */
+		if (strcmp(s, "infinity") == 0 || strcmp(s, "-infinity") == 0) {
+			put_string(out, s, json);
+			return 0;
+		}
+		return decodetime_iso_timestamp(out, s, 1, json);
+	case K_ISOTIMESTAMP:
+		return decodetime_iso_timestamp(out, s, 0, json);
+	case K_ZTIME:
+	case K_ISODATE:
+	case K_ISOTIME:
+		return decodetime_iso_part(out, s, c->kind, json);
+	case K_INTERVAL:
+		return decodetime_interval(out, s, json);
+	case K_BITS:
+		return put_bits(out, s, c->scale, json);
+	default:
+		return -1;
+	}
 }
 
 /* Booleans, integers, strings and bytes, and values of no known type. */
@@ -243,7 +215,7 @@ render_plain(struct buf *out, const struct decode_column *c, const cJSON *v, int
 		put_number(out, v);
 		return 0;
 	case K_FLOAT:
-		return render_float(out, v, json);
+		return render_float(out, v, c->unit, json);
 	case K_STRING:
 	case K_BYTES:
 		if (!cJSON_IsString(v))
@@ -253,7 +225,7 @@ render_plain(struct buf *out, const struct decode_column *c, const cJSON *v, int
 		put_string(out, v->valuestring, json);
 		return 0;
 	default:
-		return -1;
+		return render_text(out, c, v, json);
 	}
 }
 
@@ -298,21 +270,109 @@ put_key(struct buf *out, const cJSON *e, int first)
 	buf_putc(out, ':');
 }
 
+/* An element of an array literal: NULL, a nested array as it is, anything
+ * else as its column text, quoted as array_in needs (booleans as
+ * boolout's t and f, as array_out prints them). */
 static int
-render_array(struct buf *out, const struct decode_column *c, const cJSON *v, int hex)
+render_element(struct buf *out, const struct decode_column *c, const cJSON *e, int hex)
+{
+	if (cJSON_IsNull(e)) {
+		buf_append(out, "NULL", 4);
+		return 0;
+	}
+	if (c->kind == K_BOOL && cJSON_IsBool(e)) {
+		buf_putc(out, cJSON_IsTrue(e) ? 't' : 'f');
+		return 0;
+	}
+	size_t start = out->len;
+	int r = render(out, c, e, hex, 0);
+	if (r == 0 && !(c->kind == K_ARRAY && cJSON_IsArray(e)))
+		pgtext_array_quote(out, start);
+	return r;
+}
+
+/* An array: PostgreSQL's literal ({1,2,NULL}) as a column, compact JSON
+ * inside a struct or map. */
+static int
+render_array(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, int json)
 {
 	if (!cJSON_IsArray(v))
 		return -1;
-	buf_putc(out, '[');
+	buf_putc(out, json ? '[' : '{');
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
 		if (e != v->child)
 			buf_putc(out, ',');
-		int r = render(out, &c->child[0], e, hex, 1);
+		int r = json ? render(out, &c->child[0], e, hex, 1) : render_element(out, &c->child[0], e, hex);
 		if (r != 0)
 			return r;
 	}
-	buf_putc(out, ']');
+	buf_putc(out, json ? ']' : '}');
+	return 0;
+}
+
+/* hstore_out's order: shorter keys first, then byte order. */
+static int
+hstore_order(const void *a, const void *b)
+{
+	const char *x = (*(const cJSON *const *)a)->string, *y = (*(const cJSON *const *)b)->string;
+	size_t nx = strlen(x), ny = strlen(y);
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	return memcmp(x, y, nx);
+}
+
+/* A map of strings as a column (hstore.handling.mode=map): hstore_out's
+ * text, "k"=>"v", "n"=>NULL. Returns 1 if v is not such a map. */
+static int
+render_hstore(struct buf *out, const struct decode_column *c, const cJSON *v)
+{
+	if (!cJSON_IsObject(v) || c->child[1].kind != K_STRING)
+		return 1;
+	size_t n = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		if (!cJSON_IsString(e) && !cJSON_IsNull(e))
+			return 1;
+		n++;
+	}
+	const cJSON **pairs = n ? xmalloc(n * sizeof *pairs) : NULL;
+	n = 0;
+	cJSON_ArrayForEach(e, v)
+		pairs[n++] = e;
+	if (n > 1)
+		qsort(pairs, n, sizeof *pairs, hstore_order);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_append(out, ", ", 2);
+		pgtext_hstore_quote(out, pairs[i]->string, strlen(pairs[i]->string));
+		buf_append(out, "=>", 2);
+		if (cJSON_IsNull(pairs[i]))
+			buf_append(out, "NULL", 4);
+		else
+			pgtext_hstore_quote(out, pairs[i]->valuestring, strlen(pairs[i]->valuestring));
+	}
+	free(pairs);
+	return 0;
+}
+
+/* geometry.Point {x, y, wkb, srid}: point_out's "(x,y)". */
+static int
+render_point(struct buf *out, const cJSON *v, int json)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, "x");
+	const cJSON *y = cJSON_GetObjectItemCaseSensitive(v, "y");
+	if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y))
+		return -1;
+	if (json)
+		buf_putc(out, '"');
+	buf_putc(out, '(');
+	render_float(out, x, 0, 0);
+	buf_putc(out, ',');
+	render_float(out, y, 0, 0);
+	buf_putc(out, ')');
+	if (json)
+		buf_putc(out, '"');
 	return 0;
 }
 
@@ -372,6 +432,102 @@ render_object(struct buf *out, const struct decode_column *c, const cJSON *v, in
 	return 0;
 }
 
+/* A pgvector element: a float4, as vector_out prints it (float4out's
+ * shortest form; vectors hold no NaN or infinity). */
+static int
+put_vector_element(struct buf *out, const cJSON *e)
+{
+	char tmp[32];
+	const char *p;
+	if (!cJSON_IsNumber(e))
+		return -1;
+	size_t n = jsonval_number_text(e, &p, tmp);
+	return pgtext_float(out, p, n, 1);
+}
+
+/* DoubleVector, FloatVector: vector_out's "[1,2.5,3]". */
+static int
+render_vector(struct buf *out, const cJSON *v, int json)
+{
+	if (!cJSON_IsArray(v))
+		return -1;
+	if (json)
+		buf_putc(out, '"');
+	buf_putc(out, '[');
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		if (e != v->child)
+			buf_putc(out, ',');
+		if (put_vector_element(out, e) != 0)
+			return -1;
+	}
+	buf_putc(out, ']');
+	if (json)
+		buf_putc(out, '"');
+	return 0;
+}
+
+struct sparse_entry {
+	int64_t index;
+	const cJSON *value;
+};
+
+static int
+sparse_order(const void *a, const void *b)
+{
+	int64_t x = ((const struct sparse_entry *)a)->index, y = ((const struct sparse_entry *)b)->index;
+	return x < y ? -1 : x > y;
+}
+
+/* SparseDoubleVector {dimensions, vector: map of index to value} (the map
+ * as [[index, value], ...], its keys not being strings): sparsevec_out's
+ * "{1:1.5,3:2}/5", indices ascending as PostgreSQL keeps them. */
+static int
+render_sparsevec(struct buf *out, const cJSON *v, int json)
+{
+	int64_t dims;
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "vector");
+	if (!cJSON_IsObject(v) || get_int(cJSON_GetObjectItemCaseSensitive(v, "dimensions"), &dims) != 0 ||
+	    !cJSON_IsArray(m))
+		return -1;
+	size_t n = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, m)
+		n++;
+	struct sparse_entry *ent = n ? xmalloc(n * sizeof *ent) : NULL;
+	int r = 0;
+	n = 0;
+	cJSON_ArrayForEach(e, m) {
+		if (!cJSON_IsArray(e) || e->child == NULL || e->child->next == NULL ||
+		    e->child->next->next != NULL || get_int(e->child, &ent[n].index) != 0) {
+			r = -1;
+			break;
+		}
+		ent[n++].value = e->child->next;
+	}
+	if (r == 0 && n > 1)
+		qsort(ent, n, sizeof *ent, sparse_order);
+	if (r == 0 && json)
+		buf_putc(out, '"');
+	if (r == 0)
+		buf_putc(out, '{');
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		char tmp[24];
+		int k = snprintf(tmp, sizeof tmp, "%s%lld:", i ? "," : "", (long long)ent[i].index);
+		buf_append(out, tmp, (size_t)k);
+		r = put_vector_element(out, ent[i].value);
+	}
+	if (r == 0) {
+		char tmp[24];
+		int k = snprintf(tmp, sizeof tmp, "}/%lld", (long long)dims);
+		buf_append(out, tmp, (size_t)k);
+		if (json)
+			buf_putc(out, '"');
+	}
+	free(ent);
+	return r;
+}
+
 static int
 render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, int json)
 {
@@ -381,19 +537,32 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 	}
 	switch (c->kind) {
 	case K_DATE:
-		return put_date(out, v, json);
+		return decodetime_date(out, v, json);
 	case K_TIME:
-		return put_time(out, v, c->unit, json);
+		return decodetime_time(out, v, c->unit, json);
 	case K_TIMESTAMP:
-		return put_timestamp(out, v, c->unit, json);
+		return decodetime_timestamp(out, v, c->unit, json);
 	case K_DECIMAL:
 	case K_VSDECIMAL:
 		return render_decimal(out, c, v, json);
 	case K_ARRAY:
-		return render_array(out, c, v, hex);
+		return render_array(out, c, v, hex, json);
 	case K_MAP:
+		if (!json && render_hstore(out, c, v) == 0)
+			return 0;
+		return render_object(out, c, v, hex);
 	case K_STRUCT:
 		return render_object(out, c, v, hex);
+	case K_POINT:
+		if (cJSON_IsObject(v))
+			return render_point(out, v, json);
+		return -1;
+	case K_DURATION:
+		return decodetime_duration(out, v, c->unit, json);
+	case K_VECTOR:
+		return render_vector(out, v, json);
+	case K_SPARSEVEC:
+		return render_sparsevec(out, v, json);
 	default:
 		return render_plain(out, c, v, hex, json);
 	}

@@ -36,6 +36,20 @@ static const struct {
 	{"org.apache.kafka.connect.data.Timestamp", K_TIMESTAMP, U_MS},
 	{"io.debezium.time.MicroTimestamp", K_TIMESTAMP, U_US},
 	{"io.debezium.time.NanoTimestamp", K_TIMESTAMP, U_NS},
+	{"io.debezium.time.MicroDuration", K_DURATION, U_US},
+	{"io.debezium.time.NanoDuration", K_DURATION, U_NS},
+};
+
+static const struct {
+	const char *name;
+	unsigned char kind;
+} string_logicals[] = {
+	{"io.debezium.time.ZonedTimestamp", K_ZTIMESTAMP},
+	{"io.debezium.time.ZonedTime", K_ZTIME},
+	{"io.debezium.time.IsoDate", K_ISODATE},
+	{"io.debezium.time.IsoTime", K_ISOTIME},
+	{"io.debezium.time.IsoTimestamp", K_ISOTIMESTAMP},
+	{"io.debezium.time.Interval", K_INTERVAL},
 };
 
 static const char *
@@ -81,6 +95,54 @@ is_int_type(const char *type)
 	    streq(type, "int64");
 }
 
+/* Logical types whose kind is all there is to know, by (type, name). */
+static const struct {
+	const char *type, *name;
+	unsigned char kind;
+} plain_logicals[] = {
+	{"struct", "io.debezium.data.geometry.Point", K_POINT},
+	/* pgvector's vector and halfvec, and sparsevec (Debezium 3.x) */
+	{"array", "io.debezium.data.DoubleVector", K_VECTOR},
+	{"array", "io.debezium.data.FloatVector", K_VECTOR},
+	{"struct", "io.debezium.data.SparseDoubleVector", K_SPARSEVEC},
+	{"struct", "io.debezium.data.VariableScaleDecimal", K_VSDECIMAL},
+};
+
+/* Bits: the bit string's length is a schema parameter. */
+static int
+build_bits(struct decode_column *c, const cJSON *s)
+{
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
+	int64_t len;
+	/* Beyond MAX_BITS (Debezium reads a bit string through a Java
+	 * long, so real ones are far shorter) a schema's length would
+	 * make every value that many characters: plain bytes then. */
+	if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "length"), &len) != 0 ||
+	    len < 1 || len > MAX_BITS)
+		return 0;
+	c->kind = K_BITS;
+	c->scale = (int32_t)len;
+	return 1;
+}
+
+/* Connect's Decimal: the scale is a schema parameter. */
+static int
+build_decimal(struct decode_column *c, const cJSON *s)
+{
+	c->kind = K_DECIMAL;
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
+	int64_t scale;
+	if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "scale"), &scale) == 0) {
+		if (scale >= -MAX_SCALE && scale <= MAX_SCALE) {
+			c->has_scale = 1;
+			c->scale = (int32_t)scale;
+		} else {
+			c->bad_scale = 1;
+		}
+	}
+	return 1;
+}
+
 /* Debezium's and Connect's logical types (name on top of a type). Returns
  * 1 when c was filled. */
 static int
@@ -96,24 +158,22 @@ build_logical(struct decode_column *c, const cJSON *s, const char *type, const c
 				return 1;
 			}
 	}
-	if (streq(type, "bytes") && strcmp(name, "org.apache.kafka.connect.data.Decimal") == 0) {
-		c->kind = K_DECIMAL;
-		const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
-		int64_t scale;
-		if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "scale"), &scale) == 0) {
-			if (scale >= -MAX_SCALE && scale <= MAX_SCALE) {
-				c->has_scale = 1;
-				c->scale = (int32_t)scale;
-			} else {
-				c->bad_scale = 1;
+	if (streq(type, "string")) {
+		for (size_t i = 0; i < sizeof string_logicals / sizeof string_logicals[0]; i++)
+			if (strcmp(name, string_logicals[i].name) == 0) {
+				c->kind = string_logicals[i].kind;
+				return 1;
 			}
+	}
+	for (size_t i = 0; i < sizeof plain_logicals / sizeof plain_logicals[0]; i++)
+		if (streq(type, plain_logicals[i].type) && strcmp(name, plain_logicals[i].name) == 0) {
+			c->kind = plain_logicals[i].kind;
+			return 1;
 		}
-		return 1;
-	}
-	if (streq(type, "struct") && strcmp(name, "io.debezium.data.VariableScaleDecimal") == 0) {
-		c->kind = K_VSDECIMAL;
-		return 1;
-	}
+	if (streq(type, "bytes") && strcmp(name, "io.debezium.data.Bits") == 0)
+		return build_bits(c, s);
+	if (streq(type, "bytes") && strcmp(name, "org.apache.kafka.connect.data.Decimal") == 0)
+		return build_decimal(c, s);
 	return 0;
 }
 
@@ -136,8 +196,8 @@ build(struct decode_column *c, const cJSON *s, int depth)
 		const char *type;
 		unsigned char kind;
 	} plain[] = {
-		{"boolean", K_BOOL}, {"float32", K_FLOAT}, {"float64", K_FLOAT}, {"string", K_STRING},
-		{"bytes", K_BYTES},
+		{"boolean", K_BOOL}, {"float32", K_FLOAT}, {"float64", K_FLOAT}, {"float", K_FLOAT},
+		{"double", K_FLOAT}, {"string", K_STRING}, {"bytes", K_BYTES},
 	};
 	memset(c, 0, sizeof *c);
 	c->kind = K_ANY;
@@ -151,6 +211,7 @@ build(struct decode_column *c, const cJSON *s, int depth)
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (strcmp(type, plain[i].type) == 0)
 			c->kind = plain[i].kind;
+	c->unit = streq(type, "float32") || streq(type, "float");
 	if (strcmp(type, "array") == 0) {
 		c->kind = K_ARRAY;
 		build_children(c, s, items, 1, depth);

@@ -11,7 +11,7 @@
 #include "optrules.h"
 
 const char options_synopsis[] =
-    "usage: cdcpivot [-hquV] [--bytes base64|hex] [--dead-letter file] [--ddl]\n"
+    "usage: cdcpivot [-hquV] [--bytes hex|base64] [--dead-letter file] [--ddl]\n"
     "                [--dedup n] [--fields list] [--format fmt] [--fsync] [--header]\n"
     "                [--id list] [--max-line-bytes n] [--meta list] [--output file]\n"
     "                [--sql-table name] [--state dir] [--stats] [--strict]\n"
@@ -42,7 +42,7 @@ const char options_help[] =
     "                         lsn,txid,ts,topic,partition,offset,old_source\n"
     "                         (old_source: where old_value came from, before,\n"
     "                         state or unknown)\n"
-    "  --bytes base64|hex     how bytes columns are printed (default: base64)\n"
+    "  --bytes hex|base64     bytes columns as PostgreSQL's \\x00ff (default) or base64\n"
     "  --upsert               sql: INSERT ... ON CONFLICT DO NOTHING on ids,\n"
     "                         change_field and the change's position (needs\n"
     "                         --meta lsn, or --meta topic,partition,offset)\n"
@@ -166,7 +166,7 @@ set_bytes(struct options *o, const char *arg, char *err, size_t errlen)
 		o->bytes_hex = arg[0] == 'h';
 		return 0;
 	}
-	snprintf(err, errlen, "--bytes: unknown encoding '%s' (base64, hex)", arg);
+	snprintf(err, errlen, "--bytes: unknown encoding '%s' (hex, base64)", arg);
 	return -1;
 }
 
@@ -440,6 +440,7 @@ set_defaults(struct options *o)
 	o->sql_table = "holding_pivot";
 	o->unavailable = "__debezium_unavailable_value";
 	o->max_line_bytes = 64 * 1024 * 1024;
+	o->bytes_hex = 1; /* PostgreSQL's bytea text, "\x00ff" */
 }
 
 static int

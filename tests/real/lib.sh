@@ -83,7 +83,7 @@ pg_start() {
 		--auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C -N \
 		>"$pgdir/initdb.log" 2>&1 || fail "initdb: $(cat "$pgdir/initdb.log")"
 	as_pg "$pg_bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 -o \
-		"-p $pg_port -k $pgdir -c listen_addresses=127.0.0.1 -c wal_level=logical -c track_commit_timestamp=on -c max_wal_senders=30 -c max_replication_slots=30 -c fsync=off -c timezone=UTC" \
+		"-p $pg_port -k $pgdir -c listen_addresses=127.0.0.1 -c wal_level=logical -c track_commit_timestamp=on -c max_wal_senders=64 -c max_replication_slots=64 -c max_connections=200 -c fsync=off -c timezone=UTC" \
 		start >/dev/null || fail "pg_ctl start: $(tail -n 20 "$pgdir/server.log")"
 	psql_pg postgres -c 'CREATE DATABASE data_engineer'
 	for f in "$repo"/docker/init/*.sql; do

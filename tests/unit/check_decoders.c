@@ -58,8 +58,15 @@ static const struct {
 	/* A logical name on another physical type is not that logical type. */
 	{"string", "io.debezium.time.Date", K_STRING, 0},
 	{"string", "org.apache.kafka.connect.data.Decimal", K_STRING, 0},
-	/* ZonedTimestamp is a string already in ISO form: printed as sent. */
-	{"string", "io.debezium.time.ZonedTimestamp", K_STRING, 0},
+	/* ZonedTimestamp: ISO text, printed as PostgreSQL prints timestamptz. */
+	{"string", "io.debezium.time.ZonedTimestamp", K_ZTIMESTAMP, 0},
+	{"string", "io.debezium.time.ZonedTime", K_ZTIME, 0},
+	{"string", "io.debezium.time.IsoTimestamp", K_ISOTIMESTAMP, 0},
+	{"int64", "io.debezium.time.MicroDuration", K_DURATION, U_US},
+	{"bytes", "io.debezium.data.Bits", K_BYTES, 0}, /* no length: plain bytes */
+	{"struct", "io.debezium.data.geometry.Point", K_POINT, 0},
+	{"array", "io.debezium.data.FloatVector", K_VECTOR, 0},
+	{"string", "io.debezium.data.geometry.Point", K_STRING, 0},
 	{"int32", "io.debezium.data.Unknown", K_INT, 0},
 	{"no-such-type", NULL, K_ANY, 0},
 };

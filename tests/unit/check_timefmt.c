@@ -212,6 +212,47 @@ START_TEST(civil_consecutive)
 }
 END_TEST
 
+/* timefmt_days_from_civil undoes timefmt_civil, day by day across the
+ * leap rules and year 0, and far out at PostgreSQL's infinity markers. */
+START_TEST(civil_inverse)
+{
+	static const int64_t starts[] = {-800000, -2000, 0, 10000, 2932800, 106751900};
+	for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+		for (int64_t d = starts[k]; d < starts[k] + 1500; d++) {
+			int64_t y;
+			unsigned m, dd;
+			timefmt_civil(d, &y, &m, &dd);
+			ck_assert_int_eq(timefmt_days_from_civil(y, m, dd), d);
+		}
+	}
+}
+END_TEST
+
+/* ISO texts as Java writes them: date, time, zone, signed years. */
+START_TEST(parse_iso)
+{
+	struct timefmt_iso r;
+	ck_assert_int_eq(timefmt_parse_iso("2020-09-16T13:53:20.123456789+05:30", &r), 0);
+	ck_assert(r.has_date && r.has_time && r.has_zone);
+	ck_assert_int_eq(r.days, 18521);
+	ck_assert_int_eq(r.nanos, INT64_C(50000123456789));
+	ck_assert_int_eq(r.offset, 19800);
+	ck_assert_int_eq(timefmt_parse_iso("-0043-03-15Z", &r), 0);
+	ck_assert_int_eq(r.days, -735160); /* Debezium's Date for 0044-03-15 BC */
+	ck_assert(r.has_date && !r.has_time && r.has_zone);
+	ck_assert_int_eq(timefmt_parse_iso("24:00:00Z", &r), 0);
+	ck_assert_int_eq(r.nanos, INT64_C(86400000000000));
+	ck_assert_int_eq(timefmt_parse_iso("24:00:01Z", &r), -1);
+	ck_assert_int_eq(timefmt_parse_iso("13:53:20.1234567890Z", &r), -1);
+	ck_assert_int_eq(timefmt_parse_iso("2020-13-01", &r), -1);
+	ck_assert_int_eq(timefmt_parse_iso("2020-09-16T13:53:20Zx", &r), -1);
+	ck_assert_int_eq(timefmt_parse_iso("", &r), -1);
+	char z[16];
+	ck_assert_str_eq((*timefmt_zone(z, -12) = '\0', z), "-00:00:12");
+	ck_assert_str_eq((*timefmt_zone(z, 0) = '\0', z), "+00");
+}
+END_TEST
+
 Suite *
 timefmt_suite(void)
 {
@@ -227,6 +268,8 @@ timefmt_suite(void)
 	tc = tcase_create("civil");
 	tcase_add_loop_test(tc, civil_table, 0, (int)(sizeof civil_cases / sizeof civil_cases[0]));
 	tcase_add_test(tc, civil_consecutive);
+	tcase_add_test(tc, civil_inverse);
+	tcase_add_test(tc, parse_iso);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,2 @@
+\set schema s_types_binary_hex
+\ir ../../types/setup.sql

@@ -1,0 +1,2 @@
+\set schema s_types_connect
+\ir ../../types/changes.sql

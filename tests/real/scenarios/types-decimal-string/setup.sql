@@ -1,0 +1,2 @@
+\set schema s_types_decimal_string
+\ir ../../types/setup.sql

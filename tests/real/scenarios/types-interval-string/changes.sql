@@ -1,0 +1,2 @@
+\set schema s_types_interval_string
+\ir ../../types/changes.sql

@@ -1,0 +1,2 @@
+\set schema s_types_isostring
+\ir ../../types/changes.sql

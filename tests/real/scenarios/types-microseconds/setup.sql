@@ -1,0 +1,2 @@
+\set schema s_types_microseconds
+\ir ../../types/setup.sql

@@ -1,0 +1,2 @@
+\set schema s_types_nanoseconds
+\ir ../../types/changes.sql

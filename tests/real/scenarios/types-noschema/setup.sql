@@ -1,0 +1,2 @@
+\set schema s_types_noschema
+\ir ../../types/setup.sql

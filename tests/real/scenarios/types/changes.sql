@@ -1,0 +1,2 @@
+\set schema s_types
+\ir ../../types/changes.sql
