@@ -438,14 +438,14 @@ def main():
             if m["op"] != "named":
                 fh.write("%s | %s | %s | ?\n" % key(m))
     nequiv = len(equiv)
-    nleak = sum(1 for m in equiv if equivalent[key(m)].startswith(("leak:", "uninit:")))
+    nleak = sum(1 for m in equiv if equivalent[key(m)].startswith(("leak:", "uninit:", "memcheck:")))
     killed = len(by.get("killed", []))
     survived = len(by.get("survived", []))
     counted = killed + survived
     score = 100.0 * killed / counted if counted else 0.0
     print()
     print("mutate: %d mutants (%d generated of %d candidates, %d named): %d killed, %d survived, "
-          "%d equivalent, %d valgrind-only (leak/uninit), %d stillborn; score %.1f%% of the rest killed; %.0f s"
+          "%d equivalent, %d found only by valgrind/asan, %d stillborn; score %.1f%% of the rest killed; %.0f s"
           % (len(work) + len(equiv), len(chosen), len(allm), len(named), killed, survived,
              nequiv - nleak, nleak, len(by.get("stillborn", [])), score, time.time() - t0))
     for t in trees:

@@ -229,6 +229,26 @@ START_TEST(recent_holds_the_last_two)
 }
 END_TEST
 
+/* The byte bound holds exactly: schemas whose text adds up to the bound
+ * all stay; one byte more evicts the oldest. */
+START_TEST(byte_bound_is_exact)
+{
+	struct schema_cache *c = schema_cache_new(100, 21); /* three 7-byte schemas */
+	add(c, "{\"a\":1}");
+	add(c, "{\"b\":1}");
+	add(c, "{\"c\":1}");
+	ck_assert_ptr_nonnull(match(c, "{\"a\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"c\":1},"));
+	add(c, "{\"d\":1}"); /* 28 > 21: evicts a, the least recently used */
+	ck_assert_ptr_null(match(c, "{\"a\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"b\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"c\":1},"));
+	ck_assert_ptr_nonnull(match(c, "{\"d\":1},"));
+	schema_cache_free(c);
+}
+END_TEST
+
 START_TEST(value_extent)
 {
 	const char *t = extents[_i].text;
@@ -253,6 +273,7 @@ schemacache_suite(void)
 	tcase_add_test(tc, whole_bytes_and_a_value_end);
 	tcase_add_test(tc, null_and_invalid);
 	tcase_add_test(tc, lru_eviction);
+	tcase_add_test(tc, byte_bound_is_exact);
 	tcase_add_test(tc, recent_holds_the_last_two);
 	tcase_add_test(tc, kept_tree_is_the_schema);
 	tcase_add_loop_test(tc, value_extent, 0, sizeof extents / sizeof extents[0]);
