@@ -196,6 +196,52 @@ START_TEST(update_description_only_on_updates)
 }
 END_TEST
 
+/* updatedFields as an object (not the string Debezium 2.x writes) names
+ * the changed fields just the same: the unchanged b gives no row. */
+START_TEST(updated_fields_as_object)
+{
+	static const char in[] =
+	    "{\"after\":\"{\\\"_id\\\":1,\\\"a\\\":3,\\\"b\\\":5}\",\"op\":\"u\","
+	    "\"updateDescription\":{\"updatedFields\":{\"a\":3},\"removedFields\":null},"
+	    "\"source\":{\"connector\":\"mongodb\",\"db\":\"d\",\"collection\":\"c\"}}\n";
+	static const char *const argv[] = {"-q", NULL};
+	struct run_result r;
+	run(argv, in, &r);
+	ck_assert_int_eq(r.status, 0);
+	assert_text_eq("rows", r.out, r.out_len, "1,a,,3,,,," INSERTED ",u\n");
+	run_free(&r);
+}
+END_TEST
+
+/* --state changes only after the event's rows are written: a run whose
+ * output takes nothing (/dev/full) leaves the state as it was, so the
+ * next run knows no old value for the key. */
+START_TEST(state_waits_for_written_rows)
+{
+	char dir[] = "/tmp/cdcpivot-mut-XXXXXX", state[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(state, sizeof state, "%s/s", dir);
+	static const char inserts[] =
+	    "{\"before\":null,\"after\":{\"id\":1,\"v\":\"a\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":10},\"op\":\"c\"}\n"
+	    "{\"before\":null,\"after\":{\"id\":2,\"v\":\"b\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":20},\"op\":\"c\"}\n";
+	static const char update[] =
+	    "{\"before\":null,\"after\":{\"id\":1,\"v\":\"c\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":30},\"op\":\"u\"}\n";
+	const char *argv1[] = {"-q", "--state", state, "--id", "id", NULL};
+	struct run_result r;
+	run_cdcpivot(argv1, inserts, strlen(inserts), epoch0, "/dev/full", &r);
+	ck_assert_int_eq(r.status, 2);
+	run_free(&r);
+	const char *argv2[] = {"-q", "--state", state, "--id", "id", "--meta", "old_source", NULL};
+	run(argv2, update, &r);
+	ck_assert_int_eq(r.status, 0);
+	assert_text_eq("rows", r.out, r.out_len, "1,v,,c,,,," INSERTED ",u,unknown\n");
+	run_free(&r);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* With --id the header is known before any event: an empty input still
  * gets it. */
 START_TEST(header_without_events)
@@ -275,6 +321,8 @@ mutants_suite(void)
 	tcase_add_test(tc, decimal_text_with_signs);
 	tcase_add_test(tc, kcat_object_key_gives_ids);
 	tcase_add_test(tc, update_description_only_on_updates);
+	tcase_add_test(tc, updated_fields_as_object);
+	tcase_add_test(tc, state_waits_for_written_rows);
 	tcase_add_test(tc, header_without_events);
 	tcase_add_test(tc, read_error_is_reported);
 	tcase_add_test(tc, stats_after_a_tombstone);
