@@ -30,6 +30,18 @@ run(const char *const *argv, const char *in, struct run_result *r)
 	run_cdcpivot(argv, in, strlen(in), epoch0, NULL, r);
 }
 
+/* cdcpivot -q on in exits 0 with exactly the rows want. */
+static void
+expect_rows(const char *in, const char *want)
+{
+	static const char *const argv[] = {"-q", NULL};
+	struct run_result r;
+	run(argv, in, &r);
+	ck_assert_int_eq(r.status, 0);
+	assert_text_eq("rows", r.out, r.out_len, want);
+	run_free(&r);
+}
+
 /* A repeated schema takes a fast path; whatever a line is, it must give
  * the same rows after a line with the same schema as on its own. */
 static const char *const tricky[] = {
@@ -170,12 +182,7 @@ START_TEST(kcat_object_key_gives_ids)
 	static const char in[] =
 	    "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"key\":{\"id\":7},\"payload\":"
 	    "\"{\\\"before\\\":null,\\\"after\\\":{\\\"v\\\":\\\"a\\\",\\\"id\\\":7},\\\"op\\\":\\\"c\\\"}\"}\n";
-	static const char *const argv[] = {"-q", NULL};
-	struct run_result r;
-	run(argv, in, &r);
-	ck_assert_int_eq(r.status, 0);
-	assert_text_eq("rows", r.out, r.out_len, "7,v,,a,,,," INSERTED ",c\n");
-	run_free(&r);
+	expect_rows(in, "7,v,,a,,,," INSERTED ",c\n");
 }
 END_TEST
 
@@ -187,12 +194,7 @@ START_TEST(update_description_only_on_updates)
 	    "{\"after\":\"{\\\"_id\\\":1,\\\"a\\\":2}\",\"op\":\"c\","
 	    "\"updateDescription\":{\"updatedFields\":\"not json\"},"
 	    "\"source\":{\"connector\":\"mongodb\",\"db\":\"d\",\"collection\":\"c\"}}\n";
-	static const char *const argv[] = {"-q", NULL};
-	struct run_result r;
-	run(argv, in, &r);
-	ck_assert_int_eq(r.status, 0);
-	assert_text_eq("rows", r.out, r.out_len, "1,a,,2,,,," INSERTED ",c\n");
-	run_free(&r);
+	expect_rows(in, "1,a,,2,,,," INSERTED ",c\n");
 }
 END_TEST
 
@@ -204,12 +206,7 @@ START_TEST(updated_fields_as_object)
 	    "{\"after\":\"{\\\"_id\\\":1,\\\"a\\\":3,\\\"b\\\":5}\",\"op\":\"u\","
 	    "\"updateDescription\":{\"updatedFields\":{\"a\":3},\"removedFields\":null},"
 	    "\"source\":{\"connector\":\"mongodb\",\"db\":\"d\",\"collection\":\"c\"}}\n";
-	static const char *const argv[] = {"-q", NULL};
-	struct run_result r;
-	run(argv, in, &r);
-	ck_assert_int_eq(r.status, 0);
-	assert_text_eq("rows", r.out, r.out_len, "1,a,,3,,,," INSERTED ",u\n");
-	run_free(&r);
+	expect_rows(in, "1,a,,3,,,," INSERTED ",u\n");
 }
 END_TEST
 
