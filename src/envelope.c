@@ -125,11 +125,14 @@ fast_schema(struct schema_cache *cache, const char *s, size_t rest)
 	struct schema_entry *e = schema_cache_recent(cache, s, rest);
 	if (e == NULL)
 		e = schema_cache_find(cache, s, infix_at(s, rest), rest);
-	if (e == NULL)
-		e = schema_cache_match(cache, s, rest); /* the infix was in the schema */
 	if (e != NULL)
 		return e;
+	/* The infix was inside the schema: its end by its brackets, found
+	 * once for the lookup and for the new entry. */
 	size_t slen = json_value_extent(s, rest);
+	e = schema_cache_find(cache, s, slen, rest);
+	if (e != NULL)
+		return e;
 	if (slen == 0 || slen + ni > rest || memcmp(s + slen, payload_infix, ni) != 0 ||
 	    utf8_invalid_at(s, slen) != 0)
 		return NULL;
