@@ -354,6 +354,13 @@ def cmd_queries(args):
 EPOCH = datetime.datetime(1970, 1, 1)
 
 
+def pg_timestamp(t):
+    """A timestamp as PostgreSQL prints it: the fraction without its
+    trailing zeros, none when it is zero."""
+    frac = ("%06d" % t.microsecond).rstrip("0")
+    return "%04d-%s" % (t.year, t.strftime("%m-%d %H:%M:%S")) + ("." + frac if frac else "")
+
+
 def decoder(schema_fields, name):
     """How the schema says field `name` of a row image is printed."""
     for f in schema_fields or ():
@@ -361,7 +368,7 @@ def decoder(schema_fields, name):
             continue
         logical = f.get("name")
         if logical == "io.debezium.time.MicroTimestamp":
-            return lambda v: (EPOCH + datetime.timedelta(microseconds=v)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return lambda v: pg_timestamp(EPOCH + datetime.timedelta(microseconds=v))
         if logical == "io.debezium.time.Date":
             return lambda v: (EPOCH + datetime.timedelta(days=v)).strftime("%Y-%m-%d")
         if logical == "org.apache.kafka.connect.data.Decimal":
