@@ -339,6 +339,32 @@ count_lines(const char *path, const char *target)
 	return n;
 }
 
+/* A failing close(2) of the --output file (EIO, as NFS reports a delayed
+ * write that failed) is an error: exit 2 and the file named. */
+START_TEST(output_close_failure_is_fatal)
+{
+	make_tmpdir();
+	char shim[256], out[128], env_pre[300], env_fail[200];
+	shim_path(shim, sizeof shim);
+	snprintf(out, sizeof out, "%s/out.csv", tmpdir);
+	snprintf(env_pre, sizeof env_pre, "LD_PRELOAD=%s", shim);
+	snprintf(env_fail, sizeof env_fail, "CLOSE_SHIM_FAIL=%s", out);
+	const char *env[] = {env_pre, env_fail, "SOURCE_DATE_EPOCH=0",
+	    "ASAN_OPTIONS=verify_asan_link_order=0", NULL};
+	size_t len;
+	char *in = rows_input(2, &len);
+	const char *argv[] = {"--output", out, "-q", NULL};
+	struct run_result r;
+	run_cdcpivot(argv, in, len, env, NULL, &r);
+	ck_assert_msg(r.status == 2, "status %d: %s", r.status, r.err);
+	char want[200];
+	snprintf(want, sizeof want, "cdcpivot: %s: Input/output error", out);
+	ck_assert_msg(strstr(r.err, want) != NULL, "%s", r.err);
+	run_free(&r);
+	free(in);
+}
+END_TEST
+
 START_TEST(fsync_is_called_and_its_failure_is_fatal)
 {
 	make_tmpdir();
@@ -542,6 +568,7 @@ pins_suite(void)
 	tcase_add_test(tc, strings_differing_late_or_in_length_are_changes);
 	tcase_add_test(tc, output_flush_reports_a_short_write);
 	tcase_add_test(tc, fsync_is_called_and_its_failure_is_fatal);
+	tcase_add_test(tc, output_close_failure_is_fatal);
 	tcase_add_test(tc, strict_stops_at_overlong_line);
 	tcase_add_test(tc, table_filter_skips_events_without_table);
 	tcase_add_test(tc, dedup_window_evicts_exactly);
