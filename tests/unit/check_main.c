@@ -30,6 +30,7 @@ main(void)
 	srunner_add_suite(sr, memberindex_suite());
 	srunner_add_suite(sr, mutants_suite());
 	srunner_add_suite(sr, options_suite());
+	srunner_add_suite(sr, pgtext_suite());
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, schemacache_suite());
 	srunner_add_suite(sr, pins_suite());

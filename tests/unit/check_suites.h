@@ -27,6 +27,7 @@ Suite *linereader_suite(void);
 Suite *memberindex_suite(void);
 Suite *mutants_suite(void);
 Suite *options_suite(void);
+Suite *pgtext_suite(void);
 Suite *output_suite(void);
 Suite *schemacache_suite(void);
 Suite *pins_suite(void);
