@@ -658,6 +658,13 @@ START_TEST(repair_tail_cuts_part_of_a_row)
 	ck_assert_int_eq(output_repair_tail(fd), (long long)sizeof junk);
 	ck_assert_int_eq(lseek(fd, 0, SEEK_END), 4);
 	close(fd);
+	/* The newline the first byte of the block read last (4,096 bytes). */
+	fd = anon_file();
+	ck_assert_int_eq(write(fd, "row\n", 4), 4);
+	ck_assert_int_eq(write(fd, junk, 4095), 4095);
+	ck_assert_int_eq(output_repair_tail(fd), 4095);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_END), 4);
+	close(fd);
 }
 END_TEST
 
