@@ -70,7 +70,14 @@ def cmd_port_open(args):
 
 
 def cmd_cluster_id(_):
-    print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))
+    # Never with a leading '-' (1 in 64 of them would), which the storage
+    # tool's argument parser takes for an option; Kafka's own
+    # Uuid.randomUuid() draws again for the same reason.
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            print(cid)
+            return
 
 
 def cmd_connector(args):
