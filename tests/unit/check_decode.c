@@ -422,6 +422,9 @@ static const struct {
 	{STR("io.debezium.time.IsoDate"), "\"2020-09-16Z\"", 0, 1, "2020-09-16", 0},
 	{STR("io.debezium.time.IsoDate"), "\"-0043-03-15Z\"", 0, 1, "0044-03-15 BC", 0},
 	{STR("io.debezium.time.IsoDate"), "\"-5877611-06-21Z\"", 0, 1, "infinity", 0},
+	/* the calendar's reach, 2^40 days from 1970, and one day past it */
+	{STR("io.debezium.time.IsoDate"), "\"+3010362559-12-15Z\"", 0, 1, "3010362559-12-15", 0},
+	{STR("io.debezium.time.IsoDate"), "\"+3010362559-12-16Z\"", 0, 1, "+3010362559-12-16Z", 1},
 	{STR("io.debezium.time.IsoTime"), "\"13:53:20.123456Z\"", 0, 1, "13:53:20.123456", 0},
 	{STR("io.debezium.time.IsoTimestamp"), "\"2020-09-16T13:53:20.123456Z\"", 0, 1,
 	    "2020-09-16 13:53:20.123456", 0},
