@@ -447,6 +447,10 @@ static const struct {
 	{BITS("4"), "\"\"", 0, 1, "0000", 0},
 	{BITS("16"), "\"AYA=\"", 0, 1, "1000000000000001", 0},
 	{BITS("4"), "\"/w==\"", 0, 1, "/w==", 1},
+	/* bit(10): bit 9 set is the first of the column's bits, and the byte's
+	 * bits beyond 10 are all clear */
+	{BITS("10"), "\"AAI=\"", 0, 1, "1000000000", 0},
+	{BITS("10"), "\"AAQ=\"", 0, 1, "AAQ=", 1},
 	{POINT, "{\"x\":1.5,\"y\":-2.0,\"wkb\":\"AQ==\",\"srid\":null}", 0, 1, "(1.5,-2)", 0},
 	{POINT, "{\"x\":-1e+300,\"y\":1e-06}", 0, 1, "(-1e+300,1e-06)", 0},
 	{F32, "0.1", 0, 1, "0.1", 0},
