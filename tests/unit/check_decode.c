@@ -418,6 +418,10 @@ static const struct {
 	{STR("io.debezium.time.ZonedTimestamp"), "\"+10000-01-01T00:00:00Z\"", 0, 1,
 	    "10000-01-01 00:00:00+00", 0},
 	{STR("io.debezium.time.ZonedTimestamp"), "\"infinity\"", 0, 1, "infinity", 0},
+	/* the JDBC driver's infinity marker means infinity in an IsoTimestamp
+	 * only: as a ZonedTimestamp it is that instant, which timestamptz holds */
+	{STR("io.debezium.time.ZonedTimestamp"), "\"+294247-01-10T04:00:25.2Z\"", 0, 1,
+	    "294247-01-10 04:00:25.2+00", 0},
 	{STR("io.debezium.time.ZonedTimestamp"), "\"yesterday\"", 0, 1, "yesterday", 1},
 	{STR("io.debezium.time.IsoDate"), "\"2020-09-16Z\"", 0, 1, "2020-09-16", 0},
 	{STR("io.debezium.time.IsoDate"), "\"-0043-03-15Z\"", 0, 1, "0044-03-15 BC", 0},
