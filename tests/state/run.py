@@ -180,6 +180,31 @@ def sigkill(tmp, kills=6):
         killed, mid_stream, took, len(want), len(output_rows(out))))
 
 
+def kept_while_running(tmp):
+    """5. What the output shows is in the state while the run goes on: an
+    event whose rows a reader of the output has seen survives a SIGKILL
+    of a run that then waited for more input."""
+    st = os.path.join(tmp, "live")
+    p = subprocess.Popen([BIN, "-q", "--state", st, "--id", "id"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, env=ENV)
+    ev = {"before": None, "after": {"id": 1, "v": "a"}, "op": "c",
+          "source": {"db": "d", "table": "t", "lsn": 10}}
+    p.stdin.write((json.dumps(ev) + "\n").encode())
+    p.stdin.flush()
+    row = p.stdout.readline()
+    time.sleep(0.5)  # the row is out; the run waits for input
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    upd = dict(ev, before=None, after={"id": 1, "v": "b"}, op="u",
+               source={"db": "d", "table": "t", "lsn": 20})
+    out = subprocess.run([BIN, "-q", "--state", st, "--id", "id", "--meta", "old_source"],
+                         input=(json.dumps(upd) + "\n").encode(), capture_output=True,
+                         env=ENV).stdout.decode()
+    check(row.startswith(b"1,v,,a,"), "live: the insert's row: %r" % row)
+    check(out.startswith("1,v,a,b,") and out.rstrip("\n").endswith(",state"),
+          "live: after SIGKILL, the update's old value from the state: %r" % out)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cdcpivot-state.")
     try:
@@ -188,6 +213,7 @@ def main():
         started_late(tmp)
         replays(tmp)
         sigkill(tmp)
+        kept_while_running(tmp)
     finally:
         shutil.rmtree(tmp)
     if failures:

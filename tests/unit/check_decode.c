@@ -364,6 +364,10 @@ static const struct {
 	/* arrays: elements decoded by the item schema, decoded ones as strings */
 	{ARRAY("{\"type\":\"int32\",\"optional\":true}"), "[10000,10001,null]", 0, 1, "{10000,10001,NULL}", 0},
 	{ARRAY("{\"type\":\"int64\"}"), "[9007199254740993]", 0, 1, "{9007199254740993}", 0},
+	/* PostgreSQL quotes an element that reads as NULL, in any case, and
+	 * only that: {xull,"NuLl"} */
+	{ARRAY("{\"type\":\"string\",\"optional\":true}"), "[\"xull\",\"NuLl\",\"nul\"]", 0, 1,
+	    "{xull,\"NuLl\",nul}", 0},
 	{ARRAY("{\"type\":\"string\",\"optional\":true}"), "[\"a\\\"b\",\"\\u0001\"]", 0, 1, "{\"a\\\"b\",\x01""}", 0},
 	{ARRAY(DATE), "[0,-1,11016,null]", 0, 1, "{1970-01-01,1969-12-31,2000-02-29,NULL}",
 	    0},

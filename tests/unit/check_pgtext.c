@@ -23,6 +23,11 @@ START_TEST(duration_components)
 	ck_assert_int_eq(us, -500000);
 	ck_assert_int_eq(pgtext_parse_duration("PT0.0000001S", &mo, &d, &us), -1); /* past the microsecond */
 	ck_assert_int_eq(pgtext_parse_duration("1D", &mo, &d, &us), -1);
+	ck_assert_int_eq(pgtext_parse_duration("PD", &mo, &d, &us), -1);  /* a unit without its number */
+	ck_assert_int_eq(pgtext_parse_duration("PT1HT1M", &mo, &d, &us), -1); /* two T */
+	/* each component fits, their sum does not */
+	ck_assert_int_eq(pgtext_parse_duration("P9000000000000000000D1000000000000000000D", &mo, &d, &us), -1);
+	ck_assert_int_eq(pgtext_parse_duration("P-9000000000000000000D-1000000000000000000D", &mo, &d, &us), -1);
 }
 END_TEST
 
@@ -64,6 +69,9 @@ START_TEST(float_text_or_refusal)
 	ck_assert_int_eq(pgtext_float(&b, "NaN", 3, 0), -1);
 	ck_assert_int_eq(pgtext_float(&b, "+1", 2, 0), -1);
 	ck_assert_int_eq(pgtext_float(&b, "", 0, 0), -1);
+	ck_assert_int_eq(pgtext_float(&b, "1e400", 5, 0), -1); /* beyond a double */
+	ck_assert_int_eq(pgtext_float(&b, "1e39", 4, 1), -1);  /* beyond a float4 */
+	ck_assert_int_eq(pgtext_float(&b, "1x", 2, 0), -1);
 	ck_assert_uint_eq(b.len, 0);
 	buf_free(&b);
 }
