@@ -211,7 +211,7 @@ scan_number(const char **s, int frac, int64_t *v)
 	int64_t x = 0;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (x > (INT64_MAX - 9) / 10)
-			return -1;
+			return -1; /* more digits than an int64 holds */
 		x = x * 10 + (*p - '0');
 	}
 	if (frac) {
@@ -222,7 +222,7 @@ scan_number(const char **s, int frac, int64_t *v)
 			p++;
 			int64_t scale = 100000;
 			if (*p < '0' || *p > '9')
-				return -1;
+				return -1; /* a point without digits after it */
 			for (; *p >= '0' && *p <= '9'; p++) {
 				if (scale == 0 && *p != '0')
 					return -1; /* beyond the microsecond */
