@@ -148,7 +148,11 @@ def sigkill(tmp, kills=6):
     rnd = random.Random(5)
     killed, mid_stream = 0, 0
     full_size = os.path.getsize(ref_out)
-    for _ in range(kills):
+    attempts = 0
+    # At least `kills` tries, and more (up to 30) until one landed
+    # mid-stream: on a loaded machine a try can miss the whole run.
+    while attempts < kills or (mid_stream == 0 and attempts < 30):
+        attempts += 1
         p = subprocess.Popen([BIN, "-q", "--format", "jsonl", "--meta", "lsn", "--state", state,
                               "--output", out, stream], env=ENV, stderr=subprocess.DEVNULL)
         time.sleep(rnd.uniform(0, took * 0.6))
