@@ -60,3 +60,20 @@ as_pg() {
 		"$@"
 	fi
 }
+
+# stop_wait PID SECONDS: SIGTERM PID, wait for it, return its exit status
+# (124: still running after SECONDS, then its process group is killed).
+stop_wait() {
+	kill -TERM "$1" 2>/dev/null || :
+	waited=0
+	while kill -0 "$1" 2>/dev/null; do
+		if [ "$waited" -ge $(($2 * 10)) ]; then
+			kill -KILL -- "-$1" 2>/dev/null || :
+			echo "pid $1 did not stop within $2 s" >&2
+			return 124
+		fi
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	wait "$1"
+}

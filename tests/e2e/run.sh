@@ -151,22 +151,6 @@ step() {
 	fi
 }
 
-# stop_wait PID SECONDS: SIGTERM PID, wait for it, return its exit status.
-stop_wait() {
-	kill -TERM "$1" 2>/dev/null || :
-	waited=0
-	while kill -0 "$1" 2>/dev/null; do
-		if [ "$waited" -ge $(($2 * 10)) ]; then
-			kill -KILL -- "-$1" 2>/dev/null || :
-			echo "pid $1 did not stop within $2 s" >&2
-			return 124
-		fi
-		sleep 0.1
-		waited=$((waited + 1))
-	done
-	wait "$1"
-}
-
 lines() {
 	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
 }

@@ -572,21 +572,6 @@ NATIVE_KCAT=
 # shellcheck source=tests/e2e/native.sh
 . "$repo/tests/e2e/native.sh"
 
-stop_wait() { # PID SECONDS: SIGTERM, then its exit status (124: killed after SECONDS)
-	kill -TERM "$1" 2>/dev/null || :
-	waited=0
-	while kill -0 "$1" 2>/dev/null; do
-		if [ "$waited" -ge $(($2 * 10)) ]; then
-			kill -KILL -- "-$1" 2>/dev/null || :
-			echo "pid $1 did not stop within $2 s" >&2
-			return 124
-		fi
-		sleep 0.1
-		waited=$((waited + 1))
-	done
-	wait "$1"
-}
-
 native_real() { # FUNCTION: a native.sh step, against this stack's broker
 	export SOURCE_DATE_EPOCH=1700000000 # as tests/e2e/run.sh: the same bytes every run
 	note=$tmp/note
