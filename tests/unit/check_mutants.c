@@ -211,6 +211,29 @@ START_TEST(updated_fields_as_object)
 }
 END_TEST
 
+/* The next run on state: an update of key 1 without before, whose row
+ * (with --meta old_source) must be want. */
+static void
+expect_old_source(const char *state, const char *want)
+{
+	static const char update[] =
+	    "{\"before\":null,\"after\":{\"id\":1,\"v\":\"c\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":30},\"op\":\"u\"}\n";
+	const char *argv[] = {"-q", "--state", state, "--id", "id", "--meta", "old_source", NULL};
+	struct run_result r;
+	run(argv, update, &r);
+	ck_assert_int_eq(r.status, 0);
+	assert_text_eq("rows", r.out, r.out_len, want);
+	run_free(&r);
+}
+
+static void
+remove_tree(const char *dir)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 /* --state changes only after the event's rows are written: a run whose
  * output takes nothing (/dev/full) leaves the state as it was, so the
  * next run knows no old value for the key. */
@@ -222,21 +245,13 @@ START_TEST(state_waits_for_written_rows)
 	static const char inserts[] =
 	    "{\"before\":null,\"after\":{\"id\":1,\"v\":\"a\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":10},\"op\":\"c\"}\n"
 	    "{\"before\":null,\"after\":{\"id\":2,\"v\":\"b\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":20},\"op\":\"c\"}\n";
-	static const char update[] =
-	    "{\"before\":null,\"after\":{\"id\":1,\"v\":\"c\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":30},\"op\":\"u\"}\n";
 	const char *argv1[] = {"-q", "--state", state, "--id", "id", NULL};
 	struct run_result r;
 	run_cdcpivot(argv1, inserts, strlen(inserts), epoch0, "/dev/full", &r);
 	ck_assert_int_eq(r.status, 2);
 	run_free(&r);
-	const char *argv2[] = {"-q", "--state", state, "--id", "id", "--meta", "old_source", NULL};
-	run(argv2, update, &r);
-	ck_assert_int_eq(r.status, 0);
-	assert_text_eq("rows", r.out, r.out_len, "1,v,,c,,,," INSERTED ",u,unknown\n");
-	run_free(&r);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	expect_old_source(state, "1,v,,c,,,," INSERTED ",u,unknown\n");
+	remove_tree(dir);
 }
 END_TEST
 
@@ -251,8 +266,6 @@ START_TEST(state_follows_output_while_waiting)
 	snprintf(state, sizeof state, "%s/s", dir);
 	static const char insert[] =
 	    "{\"before\":null,\"after\":{\"id\":1,\"v\":\"a\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":10},\"op\":\"c\"}\n";
-	static const char update[] =
-	    "{\"before\":null,\"after\":{\"id\":1,\"v\":\"c\"},\"source\":{\"table\":\"t\",\"db\":\"d\",\"lsn\":30},\"op\":\"u\"}\n";
 	const char *argv1[] = {"-q", "--state", state, "--id", "id", NULL};
 	struct spawn sp = {argv1, NULL, NULL, 0, epoch0, 0, 0};
 	struct child c;
@@ -272,15 +285,8 @@ START_TEST(state_follows_output_while_waiting)
 	close(c.in);
 	close(c.out);
 	close(c.err);
-	const char *argv2[] = {"-q", "--state", state, "--id", "id", "--meta", "old_source", NULL};
-	struct run_result r;
-	run(argv2, update, &r);
-	ck_assert_int_eq(r.status, 0);
-	assert_text_eq("rows", r.out, r.out_len, "1,v,a,c,,,," INSERTED ",u,state\n");
-	run_free(&r);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	expect_old_source(state, "1,v,a,c,,,," INSERTED ",u,state\n");
+	remove_tree(dir);
 }
 END_TEST
 
