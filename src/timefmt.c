@@ -96,18 +96,26 @@ timefmt_bc(char *p, int bc)
 	return p + 3;
 }
 
-size_t
-timefmt_instant(int64_t x, int64_t per_sec, int frac, char *out)
+/* "date time[ BC]" of x units since the epoch, the time's fraction frac
+ * digits wide or, with trim, without its trailing zeros. */
+static size_t
+instant(int64_t x, int64_t per_sec, int frac, int trim, char *out)
 {
 	int64_t rem;
 	int64_t days = timefmt_floordiv(x, 86400 * per_sec, &rem);
 	int bc;
 	char *p = timefmt_date(out, days, &bc);
 	*p++ = ' ';
-	p = timefmt_time(p, rem, per_sec, frac);
+	p = trim ? timefmt_pgtime(p, rem, per_sec, frac) : timefmt_time(p, rem, per_sec, frac);
 	p = timefmt_bc(p, bc);
 	*p = '\0';
 	return (size_t)(p - out);
+}
+
+size_t
+timefmt_instant(int64_t x, int64_t per_sec, int frac, char *out)
+{
+	return instant(x, per_sec, frac, 0, out);
 }
 
 size_t
@@ -136,15 +144,7 @@ timefmt_pgtime(char *p, int64_t x, int64_t per_sec, int frac)
 size_t
 timefmt_pginstant(int64_t x, int64_t per_sec, int frac, char *out)
 {
-	int64_t rem;
-	int64_t days = timefmt_floordiv(x, 86400 * per_sec, &rem);
-	int bc;
-	char *p = timefmt_date(out, days, &bc);
-	*p++ = ' ';
-	p = timefmt_pgtime(p, rem, per_sec, frac);
-	p = timefmt_bc(p, bc);
-	*p = '\0';
-	return (size_t)(p - out);
+	return instant(x, per_sec, frac, 1, out);
 }
 
 int64_t
