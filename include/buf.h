@@ -2,6 +2,7 @@
 #define CDCPIVOT_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 /* A growable byte buffer. The bytes live in p[0..len); p is not
  * NUL-terminated unless buf_cstr() is called. Any append may move p, so
@@ -17,9 +18,34 @@ struct buf {
 
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);
-void buf_reserve(struct buf *b, size_t extra);
-void buf_append(struct buf *b, const void *data, size_t n);
-void buf_putc(struct buf *b, char c);
+/* Makes room for extra more bytes (and a NUL for buf_cstr). The appends
+ * are inline, every output byte goes through them; only growing is not. */
+void buf_grow(struct buf *b, size_t extra);
+
+static inline void
+buf_reserve(struct buf *b, size_t extra)
+{
+	if (extra >= b->cap - b->len)
+		buf_grow(b, extra);
+}
+
+static inline void
+buf_append(struct buf *b, const void *data, size_t n)
+{
+	if (n == 0)
+		return;
+	buf_reserve(b, n);
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+static inline void
+buf_putc(struct buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->p[b->len++] = c;
+}
+
 void buf_puts(struct buf *b, const char *s);
 /* Appends a NUL (not counted in len) and returns p. */
 const char *buf_cstr(struct buf *b);

@@ -47,6 +47,11 @@ int jsonarena_active(void);
  * is otherwise indistinguishable from a syntax error. */
 int jsonarena_failed(void);
 
+/* n bytes from the arena in force, aligned for any object, for a parser
+ * that builds cJSON trees itself (fastjson.h); like cJSON's own
+ * allocations they go with the next jsonarena_reset(). NULL when no arena
+ * is in force, or when memory ran out (jsonarena_failed() then says so). */
+void *jsonarena_alloc(size_t n);
 /* Invalidates every tree allocated from a (their cJSON_Delete is then a
  * no-op walk) and keeps one chunk for the next line, so memory stays
  * bounded by the largest line recently parsed. */

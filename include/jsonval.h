@@ -6,6 +6,8 @@
 
 #include <cjson/cJSON.h>
 
+#include <string.h>
+
 #include "buf.h"
 
 /* JSON values as they were written, on top of cJSON.
@@ -18,6 +20,22 @@
  * borrowed from the text (marked cJSON_IsReference so cJSON_Delete leaves it
  * alone) and its length is kept in valueint, so the text must outlive the
  * tree and valueint of such nodes means the literal's length. */
+
+/* Exactly cJSON_GetObjectItemCaseSensitive(obj, name): the first member
+ * of that name, or NULL (also when obj or name is NULL, or an item
+ * without a name comes first, as in an array). Inline, and comparing
+ * the first byte before calling strcmp: the hot path looks up a few
+ * names in every event's objects. */
+static inline const cJSON *
+jsonval_member(const cJSON *obj, const char *name)
+{
+	if (obj == NULL || name == NULL)
+		return NULL;
+	for (const cJSON *c = obj->child; c != NULL && c->string != NULL; c = c->next)
+		if (c->string[0] == name[0] && strcmp(c->string, name) == 0)
+			return c;
+	return NULL;
+}
 
 /* Parses text[0..len) as one JSON value followed by nothing but JSON
  * whitespace. On success returns the tree (free with cJSON_Delete). On

@@ -57,7 +57,7 @@ buf_free(struct buf *b)
 }
 
 void
-buf_reserve(struct buf *b, size_t extra)
+buf_grow(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1; /* +1 keeps room for buf_cstr */
 	if (need < extra)
@@ -72,23 +72,6 @@ buf_reserve(struct buf *b, size_t extra)
 	}
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
-}
-
-void
-buf_append(struct buf *b, const void *data, size_t n)
-{
-	if (n == 0)
-		return;
-	buf_reserve(b, n);
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-}
-
-void
-buf_putc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->p[b->len++] = c;
 }
 
 void

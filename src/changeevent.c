@@ -11,7 +11,7 @@
 static const cJSON *
 member(const cJSON *obj, const char *name)
 {
-	return cJSON_GetObjectItemCaseSensitive(obj, name);
+	return jsonval_member(obj, name);
 }
 
 /* A timestamp member in the given unit, converted to milliseconds. */
@@ -52,6 +52,22 @@ find_time(struct envelope *env)
 	}
 }
 
+/* a, then sep and b when b is not NULL, into out[0..n) cut to fit and
+ * terminated; returns the length kept. */
+static size_t
+join(char *out, size_t n, const char *a, const char *b)
+{
+	size_t k = 0;
+	for (const char *s = a; *s != '\0' && k + 1 < n; s++)
+		out[k++] = *s;
+	if (b != NULL && k + 1 < n)
+		out[k++] = '.';
+	for (const char *s = b; s != NULL && *s != '\0' && k + 1 < n; s++)
+		out[k++] = *s;
+	out[k] = '\0';
+	return k;
+}
+
 /* env->table, from the source block (see envelope.h). */
 static void
 find_table(struct envelope *env)
@@ -63,16 +79,14 @@ find_table(struct envelope *env)
 	if (table == NULL) /* MongoDB names a collection */
 		table = cJSON_GetStringValue(member(src, "collection"));
 	const size_t n = sizeof env->table;
-	int k;
 	if (table == NULL || table[0] == '\0')
-		k = snprintf(env->table, n, "%s", "");
+		env->table_len = join(env->table, n, "", NULL);
 	else if (schema != NULL && schema[0] != '\0')
-		k = snprintf(env->table, n, "%s.%s", schema, table);
+		env->table_len = join(env->table, n, schema, table);
 	else if (db != NULL && db[0] != '\0')
-		k = snprintf(env->table, n, "%s.%s", db, table);
+		env->table_len = join(env->table, n, db, table);
 	else
-		k = snprintf(env->table, n, "%s", table);
-	env->table_len = k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+		env->table_len = join(env->table, n, table, NULL);
 }
 
 static int

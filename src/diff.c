@@ -100,7 +100,7 @@ only_ids(const struct diff *d, const cJSON *image)
 static const cJSON *
 member(const cJSON *obj, const char *name)
 {
-	return obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+	return jsonval_member(obj, name);
 }
 
 /* A column of the event's before or after through its index, any other

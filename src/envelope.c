@@ -36,8 +36,8 @@ reject_syntax(struct envelope *env, const char *what, size_t col, int trailing)
 static void
 set_key(struct envelope *env, const cJSON *k)
 {
-	const cJSON *payload = cJSON_GetObjectItemCaseSensitive(k, "payload");
-	if (payload != NULL && cJSON_GetObjectItemCaseSensitive(k, "schema") != NULL)
+	const cJSON *payload = jsonval_member(k, "payload");
+	if (payload != NULL && jsonval_member(k, "schema") != NULL)
 		k = payload;
 	if (cJSON_IsObject(k))
 		env->key = k;
@@ -62,7 +62,7 @@ take_key(struct envelope *env, const char *text, size_t len)
 static const cJSON *
 member(const cJSON *obj, const char *name)
 {
-	return cJSON_GetObjectItemCaseSensitive(obj, name);
+	return jsonval_member(obj, name);
 }
 
 /* A line that does not start with '{'. Consumer banners ("Using

@@ -82,6 +82,12 @@ arena_malloc(size_t n)
 	return p;
 }
 
+void *
+jsonarena_alloc(size_t n)
+{
+	return active != NULL ? arena_malloc(n) : NULL;
+}
+
 static void
 arena_free(void *p)
 {

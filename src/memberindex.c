@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "jsonval.h"
 
 void
 member_index_init(struct member_index *x)
@@ -81,7 +82,7 @@ member_index_get(const struct member_index *x, const char *name)
 	if (x->obj == NULL || name == NULL)
 		return NULL;
 	if (x->mask == 0)
-		return cJSON_GetObjectItemCaseSensitive(x->obj, name);
+		return jsonval_member(x->obj, name);
 	uint64_t h = name_hash(name);
 	for (size_t k = (size_t)h & x->mask;; k = (k + 1) & x->mask) {
 		const cJSON *m = x->slots[k];

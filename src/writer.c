@@ -1,8 +1,28 @@
 #include "writer.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "jsonval.h"
+#include "swar.h"
+
+/* Whether p[0..n) holds a byte that CSV must quote: a comma, a quote or
+ * a line end. A word at a time, since every field of every row is
+ * scanned. */
+static int
+csv_special(const char *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = swar_load(p + i);
+		if (swar_has(w, ',') | swar_has(w, '"') | swar_has(w, '\n') | swar_has(w, '\r'))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r')
+			return 1;
+	return 0;
+}
 
 /* RFC 4180 quoting, read back losslessly by PostgreSQL's COPY (FORMAT csv):
  * an unquoted empty field is NULL, so the empty string is written "", and
@@ -12,11 +32,8 @@ csv_field(struct buf *out, const struct cell *c)
 {
 	if (c->p == NULL)
 		return;
-	int quote = c->len == 0 || (c->len == 2 && c->p[0] == '\\' && c->p[1] == '.');
-	for (size_t i = 0; i < c->len && !quote; i++) {
-		char ch = c->p[i];
-		quote = ch == ',' || ch == '"' || ch == '\n' || ch == '\r';
-	}
+	int quote = c->len == 0 || (c->len == 2 && c->p[0] == '\\' && c->p[1] == '.') ||
+	    csv_special(c->p, c->len);
 	if (!quote) {
 		buf_append(out, c->p, c->len);
 		return;

@@ -12,7 +12,13 @@
  * The line also goes through envelope_parse_cached() twice with one fresh
  * schema cache (a miss that fills it, then a hit), as the pipeline does:
  * both must classify the line exactly as envelope_parse() does and give the
- * same CSV rows. A rejected line's reason must be one line without control
+ * same CSV rows. So must the hot path, where a JSON arena is in force and
+ * fastjson parses (fastjson.h) instead of cJSON: for every input, the
+ * line goes through it too and must be accepted or rejected exactly as
+ * cJSON's path does, with the same reason and byte-identical rows; and
+ * wherever fastjson answers for the line (or the value after its last
+ * TAB), cJSON must accept it with the same tree, field for field
+ * (treecmp.h), and the same end. A rejected line's reason must be one line without control
  * bytes (see check_envelope). Any violation calls abort() with a message on
  * stderr, which libFuzzer reports as a crash.
  *
@@ -29,10 +35,14 @@
 #include "buf.h"
 #include "columns.h"
 #include "envelope.h"
+#include "fastjson.h"
+#include "jsonarena.h"
+#include "jsonval.h"
 #include "options.h"
 #include "pivot.h"
 #include "schemacache.h"
 #include "timefmt.h"
+#include "treecmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -673,6 +683,47 @@ same_envelope(const struct envelope *a, const struct envelope *b, const char *wh
 	buf_free(&y);
 }
 
+/* fastjson answers only where cJSON accepts, with cJSON's tree and end. */
+static void
+same_tree(const char *text, size_t len, struct jsonarena *arena)
+{
+	size_t ref_end = 0, fast_end = 0;
+	cJSON *ref = jsonval_parse_prefix(text, len, &ref_end); /* no arena: cJSON */
+	jsonarena_reset(arena);
+	jsonarena_enter(arena);
+	cJSON *fast = fastjson_parse(text, len, &fast_end);
+	jsonarena_leave();
+	if (fast != NULL) {
+		CHECK(ref != NULL, "fastjson accepts only what cJSON accepts", NULL);
+		const char *why = treecmp(fast, ref);
+		if (why != NULL)
+			fail("fastjson builds cJSON's tree", why, NULL);
+		CHECK(fast_end == ref_end, "fastjson ends where cJSON does", NULL);
+	}
+	cJSON_Delete(ref);
+}
+
+/* The pipeline's hot path (an arena in force, so fastjson parses) must
+ * classify the line as the path of record (cJSON alone) does and give
+ * the same rows: accepted and rejected alike, reasons and all. */
+static void
+same_with_fast_path(const struct envelope *ref, const char *line, size_t size,
+    struct jsonarena *arena)
+{
+	struct schema_cache *cache = schema_cache_new(2, 0);
+	for (int pass = 0; pass < 2; pass++) {
+		struct envelope c;
+		jsonarena_reset(arena);
+		jsonarena_enter(arena);
+		envelope_parse_cached(&c, cache, line, size);
+		check_envelope(&c);
+		same_envelope(ref, &c, pass == 0 ? "fast path, cache miss" : "fast path, cache hit");
+		envelope_clear(&c);
+		jsonarena_leave();
+	}
+	schema_cache_free(cache);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -700,6 +751,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		envelope_clear(&c);
 	}
 	schema_cache_free(cache);
+
+	struct jsonarena arena;
+	jsonarena_init(&arena);
+	same_tree(line, size, &arena);
+	size_t tab = size;
+	while (tab > 0 && line[tab - 1] != '\t')
+		tab--;
+	if (tab > 0)
+		same_tree(line + tab, size - tab, &arena);
+	same_with_fast_path(&env, line, size, &arena);
+	jsonarena_free(&arena);
 
 	envelope_clear(&env);
 	for (size_t i = 0; i < sizeof env.trees / sizeof env.trees[0]; i++)

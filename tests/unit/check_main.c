@@ -27,6 +27,7 @@ main(void)
 	srunner_add_suite(sr, jsonval_suite());
 	srunner_add_suite(sr, kafkainput_suite());
 	srunner_add_suite(sr, linereader_suite());
+	srunner_add_suite(sr, fastjson_suite());
 	srunner_add_suite(sr, memberindex_suite());
 	srunner_add_suite(sr, mutants_suite());
 	srunner_add_suite(sr, options_suite());

@@ -24,6 +24,7 @@ Suite *jsonarena_suite(void);
 Suite *jsonval_suite(void);
 Suite *kafkainput_suite(void);
 Suite *linereader_suite(void);
+Suite *fastjson_suite(void);
 Suite *memberindex_suite(void);
 Suite *mutants_suite(void);
 Suite *options_suite(void);

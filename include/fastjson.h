@@ -1,0 +1,33 @@
+#ifndef CDCPIVOT_FASTJSON_H
+#define CDCPIVOT_FASTJSON_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* The hot path's JSON parser: builds, in the JSON arena in force
+ * (jsonarena.h), exactly the tree that cJSON_ParseWithLengthOpts followed
+ * by jsonval's number attachment builds (jsonval.h: number nodes point at
+ * their literal, its length in valueint), in one pass over the text and
+ * without what makes cJSON slow on Debezium payloads: strtod, localeconv
+ * and a strncmp for every number and literal, and one allocation through
+ * a function pointer per node and string.
+ *
+ * cJSON stays the parser of record. fastjson_parse() only answers for
+ * text it is certain cJSON would accept and parse to that tree; for
+ * anything else (a syntax error, a number outside RFC 8259's grammar or
+ * longer than cJSON reads, a lone surrogate or \u0000, a UTF-8 byte order
+ * mark, nesting deeper than FASTJSON_MAX_DEPTH, no arena in force, the
+ * arena out of memory) it returns NULL, having built nothing the caller
+ * must free, and the caller asks cJSON, which then decides and reports.
+ *
+ * On success *end_off is where cJSON_ParseWithLengthOpts (without
+ * require_null_terminated) puts the parse end: just past the value, the
+ * whitespace after it not skipped. The tree lives in the arena: it must not be
+ * kept past the arena's reset, and the text must outlive it. */
+
+#define FASTJSON_MAX_DEPTH 256
+
+cJSON *fastjson_parse(const char *text, size_t len, size_t *end_off);
+
+#endif

@@ -1,0 +1,263 @@
+/* fastjson.h: wherever it answers, the tree is exactly cJSON's (with
+ * jsonval's number literals), field for field; everything it is not
+ * certain of it leaves to cJSON; and it answers for what Debezium
+ * writes, or the hot path would not be one. The reference tree is
+ * jsonval_parse_prefix() with no arena in force, which is cJSON's. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fuzz/treecmp.h"
+#include "check_suites.h"
+#include "check_util.h"
+#include "fastjson.h"
+#include "jsonarena.h"
+#include "jsonval.h"
+
+/* cJSON's tree of text and fastjson's, built in arena (reset first);
+ * fast is NULL where fastjson declined. */
+struct both {
+	cJSON *ref, *fast;
+	size_t ref_end, fast_end;
+};
+
+static void
+parse_both(struct jsonarena *arena, const char *text, size_t len, struct both *b)
+{
+	b->ref_end = b->fast_end = (size_t)-1;
+	b->ref = jsonval_parse_prefix(text, len, &b->ref_end);
+	jsonarena_reset(arena);
+	jsonarena_enter(arena);
+	b->fast = fastjson_parse(text, len, &b->fast_end);
+	jsonarena_leave();
+}
+
+/* Where fastjson answers, cJSON accepts too and the trees and ends are
+ * the same. Returns whether fastjson answered. */
+static int
+check_same(const char *text, size_t len)
+{
+	struct jsonarena arena;
+	jsonarena_init(&arena);
+	struct both b;
+	parse_both(&arena, text, len, &b);
+	int answered = b.fast != NULL;
+	if (answered) {
+		ck_assert_msg(b.ref != NULL, "fastjson accepted what cJSON rejects: %.*s", (int)len, text);
+		const char *why = treecmp(b.fast, b.ref);
+		ck_assert_msg(why == NULL, "%s: %.*s", why, (int)len, text);
+		ck_assert_msg(b.fast_end == b.ref_end, "end %zu, cJSON's %zu: %.*s", b.fast_end,
+		    b.ref_end, (int)len, text);
+	}
+	cJSON_Delete(b.ref);
+	jsonarena_free(&arena);
+	return answered;
+}
+
+static const char *const accepted[] = {
+	"{}",
+	"[]",
+	"{} trailing",
+	"{}  ",
+	" \t\r\n{\"a\" : [ 1 , \"x\" ] }",
+	"\x01\x1f{\"a\":\x0b" "1}", /* cJSON's whitespace is every byte up to 0x20 */
+	"{\"a\":1,\"a\":2}",
+	"{\"\":\"\"}",
+	"\"plain\"",
+	"\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"",
+	"\"\\u00e9\\u20ac\\uFFFF\\ud83d\\ude00\"",
+	"\"raw \x01 control\"",
+	"\"\xc3\xa9 not checked here \xff\"",
+	"0",
+	"-0",
+	"-0.0",
+	"1.5e3",
+	"1E+2",
+	"1e-2",
+	"-1.25E-07",
+	"1e400",
+	"9007199254740993",
+	"123456789012345678",
+	"-123456789012345678",
+	"1234567890123456789",
+	"12345678901234567890123",
+	"0.1",
+	"true",
+	"false",
+	"null",
+	"nullx", /* cJSON's prefix parse stops after the literal too */
+	"0x10",
+	"[true,false,null,1,\"s\",{},[]]",
+	"{\"before\":null,\"after\":{\"id\":1,\"name\":\"x\"},\"op\":\"c\",\"ts_ms\":1600000000000}",
+	"[[[[[[[[[[1]]]]]]]]]]",
+};
+
+START_TEST(accepted_as_cjson_does)
+{
+	const char *t = accepted[_i];
+	ck_assert_msg(check_same(t, strlen(t)), "fastjson declined: %s", t);
+}
+END_TEST
+
+/* cJSON's to decide: errors, and leniency whose result is its own. */
+static const char *const declined[] = {
+	"",
+	"   ",
+	"\xef\xbb\xbf{}", /* a byte order mark */
+	"{",
+	"{\"a\":1,}",
+	"[1,]",
+	"{\"a\" 1}",
+	"{1:2}",
+	"[1 2]",
+	"\"open",
+	"\"ends in a backslash\\",
+	"\"\\x\"",
+	"\"\\u12\"",
+	"\"\\u00G1\"",  /* cJSON reads a bad hex digit as 0: a NUL */
+	"\"\\u0000\"",
+	"\"\\ud800\"",
+	"\"\\udc00\"",
+	"\"\\ud800\\u0041\"",
+	"01",
+	"-",
+	"-a",
+	"1.",
+	".5",
+	"+1",
+	"1e",
+	"1e+",
+	"1.5.2",
+	"[0x10]",
+	"1234567890123456789012345678901234567890123456789012345678901234", /* 64 bytes */
+	"tru",
+	"nul",
+	"Infinity",
+};
+
+START_TEST(declined_to_cjson)
+{
+	const char *t = declined[_i];
+	ck_assert_msg(!check_same(t, strlen(t)), "fastjson answered: %s", t);
+}
+END_TEST
+
+START_TEST(no_arena_no_answer)
+{
+	size_t end = 7;
+	ck_assert_ptr_null(fastjson_parse("{}", 2, &end));
+	ck_assert_uint_eq(end, 7);
+}
+END_TEST
+
+/* A literal of 63 bytes is read whole by cJSON, and by fastjson. */
+START_TEST(longest_literal)
+{
+	char t[64];
+	memset(t, '7', 63);
+	t[63] = '\0';
+	ck_assert(check_same(t, 63));
+}
+END_TEST
+
+/* Nesting deeper than FASTJSON_MAX_DEPTH is cJSON's (which allows 1000). */
+START_TEST(depth)
+{
+	char t[2 * (FASTJSON_MAX_DEPTH + 1) + 1];
+	size_t n = 0;
+	for (int i = 0; i < FASTJSON_MAX_DEPTH; i++)
+		t[n++] = '[';
+	for (int i = 0; i < FASTJSON_MAX_DEPTH; i++)
+		t[n++] = ']';
+	ck_assert(check_same(t, n));
+	memmove(t + 1, t, n);
+	t[0] = '[';
+	t[++n] = ']';
+	ck_assert(!check_same(t, n + 1));
+}
+END_TEST
+
+/* Every integer literal gets the double strtod gives, bit for bit, also
+ * where double cannot hold it (2^53 + 1, 18 digits) and for -0. */
+START_TEST(integer_doubles)
+{
+	static const char *const ints[] = {
+		"0", "-0", "7", "-7", "9007199254740992", "9007199254740993", "-9007199254740993",
+		"999999999999999999", "-999999999999999999", "100000000000000001", "123456789012345678",
+		"1600000000021000",
+	};
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+		ck_assert(check_same(ints[i], strlen(ints[i])));
+}
+END_TEST
+
+/* Each line of a file, and the value after its last TAB: trees the same
+ * wherever fastjson answers. Returns lines answered, *n lines seen. */
+static size_t
+check_file(const char *path, size_t *n)
+{
+	size_t len, answered = 0;
+	char *text = read_file(path, &len);
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	for (char *line = text; line < text + len;) {
+		char *nl = memchr(line, '\n', (size_t)(text + len - line));
+		size_t ll = nl ? (size_t)(nl - line) : (size_t)(text + len - line);
+		answered += (size_t)check_same(line, ll);
+		size_t tab = ll;
+		while (tab > 0 && line[tab - 1] != '\t')
+			tab--;
+		if (tab > 0)
+			check_same(line + tab, ll - tab);
+		(*n)++;
+		line += ll + 1;
+	}
+	free(text);
+	return answered;
+}
+
+/* The golden inputs and the examples, real Debezium output among them:
+ * the same trees, and fastjson answers for most lines (the rest are
+ * banners, keyed lines and broken JSON, on purpose). */
+START_TEST(golden_inputs)
+{
+	size_t answered = 0, n = 0;
+	const char *dirs[] = {"tests/golden", "examples"};
+	for (size_t d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		ck_assert_msg(dir != NULL, "cannot open %s", dirs[d]);
+		struct dirent *e;
+		while ((e = readdir(dir)) != NULL) {
+			size_t nl = strlen(e->d_name);
+			if ((nl > 3 && strcmp(e->d_name + nl - 3, ".in") == 0) ||
+			    (nl > 6 && strcmp(e->d_name + nl - 6, ".jsonl") == 0)) {
+				char path[512];
+				snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
+				answered += check_file(path, &n);
+			}
+		}
+		closedir(dir);
+	}
+	ck_assert_uint_gt(n, 500);
+	ck_assert_msg(answered * 10 > n * 6, "fastjson answered %zu of %zu lines", answered, n);
+}
+END_TEST
+
+Suite *
+fastjson_suite(void)
+{
+	Suite *s = suite_create("fastjson");
+	TCase *tc = tcase_create("same_tree");
+	tcase_add_loop_test(tc, accepted_as_cjson_does, 0, (int)(sizeof accepted / sizeof accepted[0]));
+	tcase_add_test(tc, longest_literal);
+	tcase_add_test(tc, integer_doubles);
+	tcase_add_test(tc, golden_inputs);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("declines");
+	tcase_add_loop_test(tc, declined_to_cjson, 0, (int)(sizeof declined / sizeof declined[0]));
+	tcase_add_test(tc, no_arena_no_answer);
+	tcase_add_test(tc, depth);
+	suite_add_tcase(s, tc);
+	return s;
+}
