@@ -124,7 +124,11 @@ simple_escape(unsigned char c)
 }
 
 /* Unescapes a[0..n) (a string's contents, escapes included) into o,
- * which has room for n + 1 bytes (no escape is shorter than its UTF-8). */
+ * which has room for n + 1 bytes (no escape is shorter than its UTF-8).
+ * Out of line: most strings have no escape, and string() stays small. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static char *
 unescape(char *o, const unsigned char *a, size_t n)
 {
@@ -182,16 +186,25 @@ closing_quote(const struct scan *s, const unsigned char *q, int *escaped)
 	}
 }
 
-/* dst[0..n) = src[0..n), a word at a time: strings are short, and a call
- * to memcpy costs more than the copy. */
+/* dst[0..n) = src[0..n), in words: strings are short, and a call to
+ * memcpy costs more than the copy. A short string takes one word when the
+ * text has 8 bytes from src on (dst always has: see fastjson_parse); a
+ * longer one ends with a word that overlaps the one before. */
 static void
-copy_short(char *dst, const unsigned char *src, size_t n)
+copy_short(char *dst, const unsigned char *src, size_t n, const unsigned char *end)
 {
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8)
+	if (n < 8) {
+		if (end - src >= 8) {
+			memcpy(dst, src, 8);
+		} else {
+			for (size_t i = 0; i < n; i++)
+				dst[i] = (char)src[i];
+		}
+		return;
+	}
+	for (size_t i = 0; i + 8 <= n; i += 8)
 		memcpy(dst + i, src + i, 8);
-	for (; i < n; i++)
-		dst[i] = (char)src[i];
+	memcpy(dst + n - 8, src + n - 8, 8);
 }
 
 /* The string whose opening quote is at s->p, as a NUL-terminated copy in
@@ -207,10 +220,10 @@ string(struct scan *s)
 	size_t n = (size_t)(q - a);
 	/* A string's copy (n bytes at most, and a NUL) is shorter than its
 	 * text (n bytes and two quotes): all fit in one block of the text's
-	 * length, taken once per parse. */
+	 * length (and a word, for copy_short), taken once per parse. */
 	char *out = s->strings;
 	if (!escaped) {
-		copy_short(out, a, n);
+		copy_short(out, a, n, s->end);
 		out[n] = '\0';
 		s->strings += n + 1;
 	} else {
@@ -226,7 +239,7 @@ string(struct scan *s)
 static int
 is_digit(const struct scan *s, const unsigned char *q)
 {
-	return q < s->end && *q >= '0' && *q <= '9';
+	return q < s->end && (unsigned)*q - '0' <= 9;
 }
 
 static const unsigned char *
@@ -292,11 +305,12 @@ number(struct scan *s)
 	q += neg;
 	const unsigned char *d0 = q;
 	uint64_t v = 0; /* wraps past 19 digits, unused then */
-	if (q < s->end && *q == '0')
+	if (q < s->end && *q == '0') {
 		q++;
-	else
-		for (; is_digit(s, q); q++)
-			v = v * 10 + (uint64_t)(*q - '0');
+	} else {
+		for (unsigned d; q < s->end && (d = (unsigned)*q - '0') <= 9; q++)
+			v = v * 10 + d;
+	}
 	size_t ndigits = (size_t)(q - d0);
 	int integral = 1;
 	if (ndigits == 0 || (q = fraction_exponent(s, q, &integral)) == NULL || q - b > 63 ||
@@ -442,7 +456,7 @@ fastjson_parse(const char *text, size_t len, size_t *end_off)
 	if (len == 0 || (unsigned char)text[0] == 0xEF) /* a BOM: cJSON skips it */
 		return NULL;
 	struct scan s = {(const unsigned char *)text, (const unsigned char *)text + len, 0,
-	    jsonarena_alloc(len), NULL, 0};
+	    jsonarena_alloc(len + 8), NULL, 0};
 	if (s.strings == NULL)
 		return NULL;
 	skip_ws(&s);
