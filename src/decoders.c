@@ -55,7 +55,7 @@ static const struct {
 static const char *
 member_string(const cJSON *o, const char *key)
 {
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, key);
+	const cJSON *m = jsonval_member(o, key);
 	return cJSON_IsString(m) ? m->valuestring : NULL;
 }
 
@@ -112,12 +112,12 @@ static const struct {
 static int
 build_bits(struct decode_column *c, const cJSON *s)
 {
-	const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
+	const cJSON *params = jsonval_member(s, "parameters");
 	int64_t len;
 	/* Beyond MAX_BITS (Debezium reads a bit string through a Java
 	 * long, so real ones are far shorter) a schema's length would
 	 * make every value that many characters: plain bytes then. */
-	if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "length"), &len) != 0 ||
+	if (jsonval_int64(jsonval_member(params, "length"), &len) != 0 ||
 	    len < 1 || len > MAX_BITS)
 		return 0;
 	c->kind = K_BITS;
@@ -130,9 +130,9 @@ static int
 build_decimal(struct decode_column *c, const cJSON *s)
 {
 	c->kind = K_DECIMAL;
-	const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
+	const cJSON *params = jsonval_member(s, "parameters");
 	int64_t scale;
-	if (jsonval_int64(cJSON_GetObjectItemCaseSensitive(params, "scale"), &scale) == 0) {
+	if (jsonval_int64(jsonval_member(params, "scale"), &scale) == 0) {
 		if (scale >= -MAX_SCALE && scale <= MAX_SCALE) {
 			c->has_scale = 1;
 			c->scale = (int32_t)scale;
@@ -184,7 +184,7 @@ build_children(struct decode_column *c, const cJSON *s, const char *const *keys,
 	c->nchild = n;
 	c->child = xmalloc(n * sizeof *c->child);
 	for (size_t i = 0; i < n; i++)
-		build(&c->child[i], cJSON_GetObjectItemCaseSensitive(s, keys[i]), depth + 1);
+		build(&c->child[i], jsonval_member(s, keys[i]), depth + 1);
 }
 
 /* Fills c (name left NULL) from the Connect schema s. */
@@ -219,7 +219,7 @@ build(struct decode_column *c, const cJSON *s, int depth)
 		c->kind = K_MAP;
 		build_children(c, s, map, 2, depth);
 	} else if (strcmp(type, "struct") == 0) {
-		const cJSON *fields = cJSON_GetObjectItemCaseSensitive(s, "fields");
+		const cJSON *fields = jsonval_member(s, "fields");
 		if (cJSON_IsArray(fields))
 			build_struct(c, fields, depth);
 	}
@@ -246,11 +246,11 @@ static const cJSON *
 row_fields(const cJSON *envelope, const char *which)
 {
 	const cJSON *f;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(envelope, "fields")) {
+	cJSON_ArrayForEach(f, jsonval_member(envelope, "fields")) {
 		if (!cJSON_IsObject(f) || !streq(member_string(f, "field"), which))
 			continue;
 		const char *type = member_string(f, "type");
-		const cJSON *fields = cJSON_GetObjectItemCaseSensitive(f, "fields");
+		const cJSON *fields = jsonval_member(f, "fields");
 		if ((type == NULL || strcmp(type, "struct") == 0) && cJSON_IsArray(fields))
 			return fields;
 	}
@@ -261,7 +261,7 @@ struct decode_table *
 decode_table_new(const cJSON *envelope_schema)
 {
 	if (!cJSON_IsObject(envelope_schema) ||
-	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(envelope_schema, "fields")))
+	    !cJSON_IsArray(jsonval_member(envelope_schema, "fields")))
 		return NULL;
 	const cJSON *fields = row_fields(envelope_schema, "after");
 	if (fields == NULL)

@@ -123,10 +123,21 @@ fast_schema(struct schema_cache *cache, const char *s, size_t rest)
 {
 	const size_t ni = sizeof payload_infix - 1;
 	struct schema_entry *e = schema_cache_recent(cache, s, rest);
-	if (e == NULL)
-		e = schema_cache_find(cache, s, infix_at(s, rest), rest);
 	if (e != NULL)
 		return e;
+	size_t k = infix_at(s, rest);
+	e = schema_cache_find(cache, s, k, rest);
+	if (e != NULL)
+		return e;
+	/* A new schema. When the text before the infix is one whole object,
+	 * from its '{' to its '}', that object is the schema (brackets match
+	 * one way only), and parsing it, which adding does anyway, is the
+	 * proof: its end need not be found by its brackets first. */
+	if (k > 1 && s[0] == '{' && s[k - 1] == '}' && utf8_invalid_at(s, k) == 0) {
+		e = schema_cache_add(cache, s, k);
+		if (e != NULL)
+			return e;
+	}
 	/* The infix was inside the schema: its end by its brackets, found
 	 * once for the lookup and for the new entry. */
 	size_t slen = json_value_extent(s, rest);

@@ -209,20 +209,14 @@ free_slot(struct schema_cache *c, size_t len)
 	return i;
 }
 
-/* What a copy of the tree at n (with its siblings) needs: its nodes, and
- * bytes for the strings it owns. Number literals point into the entry's
- * bytes and are not copied. */
-static void
-tree_size(const cJSON *n, size_t *nodes, size_t *chars)
+/* The nodes of the tree at n (with its siblings). */
+static size_t
+tree_nodes(const cJSON *n)
 {
-	for (; n != NULL; n = n->next) {
-		++*nodes;
-		if (n->string != NULL)
-			*chars += strlen(n->string) + 1;
-		if (n->valuestring != NULL && !(n->type & cJSON_IsReference))
-			*chars += strlen(n->valuestring) + 1;
-		tree_size(n->child, nodes, chars);
-	}
+	size_t k = 0;
+	for (; n != NULL; n = n->next)
+		k += 1 + tree_nodes(n->child);
+	return k;
 }
 
 /* Room for a frozen tree: nodes at one end (aligned), strings after. */
@@ -266,16 +260,20 @@ copy_tree(const cJSON *n, struct room *r)
 	return first;
 }
 
-/* A copy of the root tree in one malloc'd block that starts with the root:
- * a schema kept for the run costs one allocation and one free, where
- * cJSON's own tree costs one per node and string (half the instructions of
- * an event whose schema is new). Freed with free(), never cJSON_Delete. */
+/* A copy of the root tree, parsed from a text of len bytes, in one
+ * malloc'd block that starts with the root: a schema kept for the run
+ * costs one allocation and one free, where cJSON's own tree costs one per
+ * node and string (half the instructions of an event whose schema is
+ * new). The strings it owns need at most len bytes, since each one (n
+ * bytes and a NUL, unescaped) came from at least n + 2 bytes of the text
+ * (number literals point into the entry's bytes and are not copied):
+ * that bound spares measuring every string twice. Freed with free(),
+ * never cJSON_Delete. */
 static cJSON *
-freeze(const cJSON *tree)
+freeze(const cJSON *tree, size_t len)
 {
-	size_t nodes = 0, chars = 0;
-	tree_size(tree, &nodes, &chars);
-	cJSON *block = xmalloc(nodes * sizeof *block + chars);
+	size_t nodes = tree_nodes(tree);
+	cJSON *block = xmalloc(nodes * sizeof *block + len);
 	struct room r = {block, (char *)(block + nodes)};
 	return copy_tree(tree, &r);
 }
@@ -292,7 +290,7 @@ schema_cache_add(struct schema_cache *c, const char *text, size_t len)
 		 * is in force), then frozen into a block of the entry's own. */
 		cJSON *tree = jsonval_parse(bytes, len, &off, &trailing);
 		if (tree != NULL && cJSON_IsObject(tree))
-			schema = freeze(tree);
+			schema = freeze(tree, len);
 		if (!jsonarena_active())
 			cJSON_Delete(tree);
 		if (schema == NULL) {

@@ -12,6 +12,7 @@
 #include "envelope.h"
 #include "jsonarena.h"
 #include "jsonval.h"
+#include "schemacache.h"
 
 /* ---- Debezium building blocks -------------------------------------------- */
 
@@ -668,6 +669,46 @@ START_TEST(kafka_record)
 }
 END_TEST
 
+/* ---- the schema's end, with a schema cache --------------------------------- */
+
+/* Schemas that hold ,"payload": themselves (a parameters map with that
+ * key), before or after a '}' that does not close them: the schema is
+ * still found whole, on a cache miss and on the hit after it. */
+static const char *const ended_schemas[] = {
+	VSCHEMA,
+	"{\"type\":\"struct\",\"fields\":[],\"optional\":false,\"parameters\":{\"a\":\"1\","
+	"\"payload\":\"2\"},\"name\":\"x.Envelope\"}",
+	"{\"type\":\"struct\",\"parameters\":{\"a\":\"b\"},\"payload\":\"x\",\"fields\":[],"
+	"\"name\":\"y.Envelope\"}",
+};
+
+START_TEST(cached_schema_end)
+{
+	const char *schema = ended_schemas[_i];
+	char line[2048];
+	int n = snprintf(line, sizeof line, "{\"schema\":%s,\"payload\":" EV_U "}", schema);
+	ck_assert(n > 0 && (size_t)n < sizeof line);
+	struct schema_cache *cache = schema_cache_new(8, 0);
+	struct jsonarena arena;
+	jsonarena_init(&arena);
+	for (int pass = 0; pass < 2; pass++) {
+		jsonarena_reset(&arena);
+		jsonarena_enter(&arena);
+		struct envelope env;
+		envelope_parse_cached(&env, cache, line, (size_t)n);
+		ck_assert_msg(env.kind == ENVELOPE_CHANGE, "pass %d: %s", pass, env.reason);
+		ck_assert_int_eq(env.op, 'u');
+		ck_assert_ptr_nonnull(env.schema_entry);
+		ck_assert_uint_eq(env.schema_entry->len, strlen(schema));
+		ck_assert_mem_eq(env.schema_entry->bytes, schema, strlen(schema));
+		envelope_clear(&env);
+		jsonarena_leave();
+	}
+	jsonarena_free(&arena);
+	schema_cache_free(cache);
+}
+END_TEST
+
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -680,6 +721,7 @@ envelope_suite(void)
 	tcase_add_loop_test(tc, classify, 0, NCASES(cases));
 	tcase_add_test(tc, skip_names);
 	tcase_add_test(tc, kafka_record);
+	tcase_add_loop_test(tc, cached_schema_end, 0, NCASES(ended_schemas));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("images");
