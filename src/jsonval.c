@@ -395,6 +395,21 @@ same_digits(const struct decimal *a, const struct decimal *b)
  * decimal value: 1.50 and 1.5, 1e2 and 100, -0 and 0. Debezium writes
  * numbers as Java prints them, so the text is the value; a double would
  * confuse 12345678901234567.5 with 12345678901234568.5. */
+/* An integer literal as JSON writes it: digits, no leading zero, not
+ * -0. Two such literals are the same number only if they are the same
+ * bytes, so a changed integer column needs no decimal comparison. */
+static int
+canonical_int(const char *p, size_t n)
+{
+	size_t i = n > 0 && p[0] == '-';
+	if (i == n || (p[i] == '0' && n > 1))
+		return 0;
+	for (; i < n; i++)
+		if ((unsigned)(unsigned char)p[i] - '0' > 9)
+			return 0;
+	return 1;
+}
+
 static int
 numbers_equal(const cJSON *a, const cJSON *b)
 {
@@ -404,6 +419,8 @@ numbers_equal(const cJSON *a, const cJSON *b)
 	size_t nb = jsonval_number_text(b, &pb, tb);
 	if (na == nb && memcmp(pa, pb, na) == 0)
 		return 1;
+	if (canonical_int(pa, na) && canonical_int(pb, nb))
+		return 0;
 	struct decimal x, y;
 	if (decimal_of(pa, na, &x) < 0 || decimal_of(pb, nb, &y) < 0)
 		return 0; /* different texts that are not comparable numbers */

@@ -6,22 +6,32 @@
 #include "jsonval.h"
 #include "swar.h"
 
-/* Whether p[0..n) holds a byte that CSV must quote: a comma, a quote or
- * a line end. A word at a time, since every field of every row is
- * scanned. */
+/* The bytes that make CSV quote a field: a comma, a quote, a line end. */
+static const unsigned char csv_quoted_byte[256] = {[','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
+
+static uint64_t
+csv_quoted_word(const char *p)
+{
+	uint64_t w = swar_load(p);
+	return swar_has(w, ',') | swar_has(w, '"') | swar_has(w, '\n') | swar_has(w, '\r');
+}
+
+/* Whether p[0..n) holds a byte that CSV must quote. A word at a time, the
+ * last word overlapping the one before, since every field of every row is
+ * scanned; a field shorter than a word byte by byte. */
 static int
 csv_special(const char *p, size_t n)
 {
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w = swar_load(p + i);
-		if (swar_has(w, ',') | swar_has(w, '"') | swar_has(w, '\n') | swar_has(w, '\r'))
-			return 1;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (csv_quoted_byte[(unsigned char)p[i]])
+				return 1;
+		return 0;
 	}
-	for (; i < n; i++)
-		if (p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r')
+	for (size_t i = 0; i + 8 <= n; i += 8)
+		if (csv_quoted_word(p + i))
 			return 1;
-	return 0;
+	return csv_quoted_word(p + n - 8) != 0;
 }
 
 /* RFC 4180 quoting, read back losslessly by PostgreSQL's COPY (FORMAT csv):

@@ -398,6 +398,16 @@ static const struct {
 	const char *a, *b; /* ABSENT: NULL pointer */
 	int eq;
 } equal_cases[] = {
+	/* integers: unequal bytes of canonical literals are unequal numbers,
+	 * the others are compared as decimals */
+	{"12", "21", 0},
+	{"-3", "3", 0},
+	{"7", "70", 0},
+	{"0", "-0", 1},
+	{"100", "1e2", 1},
+	{"100", "1.00e2", 1},
+	{"5", "5.0", 1},
+	{"-0", "0.0", 1},
 	{"{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}", 1},
 	{"{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":3}", 0},
 	{"{\"a\":1}", "{\"a\":1,\"b\":2}", 0},
