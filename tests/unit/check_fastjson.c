@@ -62,7 +62,7 @@ static const char *const accepted[] = {
 	"{} trailing",
 	"{}  ",
 	" \t\r\n{\"a\" : [ 1 , \"x\" ] }",
-	"\x01\x1f{\"a\":\x0b" "1}", /* cJSON's whitespace is every byte up to 0x20 */
+	"\x01\x1f{\"a\":\0131}", /* cJSON's whitespace is every byte up to 0x20 */
 	"{\"a\":1,\"a\":2}",
 	"{\"\":\"\"}",
 	"\"plain\"",
