@@ -53,6 +53,7 @@ struct pivot_report {
 struct pivot {
 	const struct options *opts;
 	struct writer writer;
+	struct writer_template rows; /* the current event's shared cells */
 	struct diff diff;
 	struct buf scratch;        /* rendered values of the current event */
 	struct cell *cells;

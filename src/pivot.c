@@ -54,6 +54,7 @@ pivot_init(struct pivot *p, const struct options *o)
 	p->writer.sql_table = o->sql_table;
 	diff_init(&p->diff, o->unavailable);
 	buf_init(&p->scratch);
+	writer_template_init(&p->rows);
 	p->decode.bytes_hex = o->bytes_hex;
 	p->inserted_ms = INT64_MIN;
 }
@@ -63,6 +64,7 @@ pivot_free(struct pivot *p)
 {
 	diff_free(&p->diff);
 	buf_free(&p->scratch);
+	writer_template_free(&p->rows);
 	free(p->cells);
 	free(p->names);
 	free(p->spans);
@@ -398,7 +400,18 @@ shared_cells(struct pivot *p, const struct envelope *env, int64_t now_ms, const 
 	return t;
 }
 
-/* One row per change: the change's own cells over the shared ones. */
+static int
+wants_old_source(const struct options *o)
+{
+	for (size_t m = 0; m < o->meta.n; m++)
+		if (strcmp(o->meta.names[m], "old_source") == 0)
+			return 1;
+	return 0;
+}
+
+/* One row per change: the change's own cells over the shared ones,
+ * which are encoded once for all of them unless --meta old_source makes
+ * a cell of the tail differ from row to row. */
 static void
 write_rows(struct pivot *p, const struct envelope *env, const struct span *ids, struct cell *t,
     size_t ncols, struct buf *out)
@@ -406,10 +419,18 @@ write_rows(struct pivot *p, const struct envelope *env, const struct span *ids, 
 	const struct options *o = p->opts;
 	const struct diff *d = &p->diff;
 	const struct span *olds = ids + d->nids, *news = olds + d->n;
+	int per_row_meta = wants_old_source(o);
+	size_t own = (size_t)(t - p->cells) + COL_CHANGE_FIELD;
+	if (!per_row_meta)
+		writer_template_set(&p->writer, &p->rows, p->cells, ncols, own, own + 3);
 	for (size_t i = 0; i < d->n; i++) {
 		t[COL_CHANGE_FIELD] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
 		t[COL_OLD_VALUE] = cell_of(&p->scratch, olds[i]);
 		t[COL_NEW_VALUE] = cell_of(&p->scratch, news[i]);
+		if (!per_row_meta) {
+			writer_template_row(&p->writer, &p->rows, out, p->names, p->cells, ncols);
+			continue;
+		}
 		for (size_t m = 0; m < o->meta.n; m++)
 			if (strcmp(o->meta.names[m], "old_source") == 0) {
 				const char *src = old_source_of(p, env, &d->changes[i]);

@@ -149,6 +149,22 @@ sql_literal(struct buf *out, const struct cell *c)
 	buf_putc(out, '\'');
 }
 
+/* A CSV or TSV cell. */
+static void
+text_field(const struct writer *w, struct buf *out, const struct cell *c)
+{
+	if (w->format == FORMAT_CSV)
+		csv_field(out, c);
+	else
+		tsv_field(out, c);
+}
+
+static char
+separator(const struct writer *w)
+{
+	return w->format == FORMAT_CSV ? ',' : '\t';
+}
+
 void
 writer_header(const struct writer *w, struct buf *out, const char *const *names, size_t n)
 {
@@ -157,13 +173,63 @@ writer_header(const struct writer *w, struct buf *out, const char *const *names,
 	for (size_t i = 0; i < n; i++) {
 		struct cell c = {names[i], strlen(names[i])};
 		if (i > 0)
-			buf_putc(out, w->format == FORMAT_CSV ? ',' : '\t');
-		if (w->format == FORMAT_CSV)
-			csv_field(out, &c);
-		else
-			tsv_field(out, &c);
+			buf_putc(out, separator(w));
+		text_field(w, out, &c);
 	}
 	buf_putc(out, '\n');
+}
+
+void
+writer_template_init(struct writer_template *t)
+{
+	memset(t, 0, sizeof *t);
+	buf_init(&t->head);
+	buf_init(&t->tail);
+}
+
+void
+writer_template_free(struct writer_template *t)
+{
+	buf_free(&t->head);
+	buf_free(&t->tail);
+}
+
+void
+writer_template_set(const struct writer *w, struct writer_template *t,
+    const struct cell *cells, size_t n, size_t from, size_t to)
+{
+	t->whole = w->format != FORMAT_CSV && w->format != FORMAT_TSV;
+	t->from = from;
+	t->to = to;
+	t->head.len = t->tail.len = 0;
+	if (t->whole)
+		return;
+	for (size_t i = 0; i < from; i++) {
+		text_field(w, &t->head, &cells[i]);
+		buf_putc(&t->head, separator(w));
+	}
+	for (size_t i = to; i < n; i++) {
+		buf_putc(&t->tail, separator(w));
+		text_field(w, &t->tail, &cells[i]);
+	}
+	buf_putc(&t->tail, '\n');
+}
+
+void
+writer_template_row(const struct writer *w, const struct writer_template *t,
+    struct buf *out, const char *const *names, const struct cell *cells, size_t n)
+{
+	if (t->whole) {
+		writer_row(w, out, names, cells, n);
+		return;
+	}
+	buf_append(out, t->head.p, t->head.len);
+	for (size_t i = t->from; i < t->to; i++) {
+		if (i > t->from)
+			buf_putc(out, separator(w));
+		text_field(w, out, &cells[i]);
+	}
+	buf_append(out, t->tail.p, t->tail.len);
 }
 
 void
@@ -175,11 +241,8 @@ writer_row(const struct writer *w, struct buf *out, const char *const *names,
 	case FORMAT_TSV:
 		for (size_t i = 0; i < n; i++) {
 			if (i > 0)
-				buf_putc(out, w->format == FORMAT_CSV ? ',' : '\t');
-			if (w->format == FORMAT_CSV)
-				csv_field(out, &cells[i]);
-			else
-				tsv_field(out, &cells[i]);
+				buf_putc(out, separator(w));
+			text_field(w, out, &cells[i]);
 		}
 		break;
 	case FORMAT_JSONL:

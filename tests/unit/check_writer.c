@@ -291,6 +291,42 @@ START_TEST(long_table_name_parts_are_kept)
 }
 END_TEST
 
+/* A template's rows are writer_row's bytes, in every format, whichever
+ * cells vary, and whatever the shared cells hold (NULL, empty, quotes,
+ * separators, line ends, a lone \.). */
+START_TEST(template_rows_are_rows)
+{
+	static const enum format formats[] = {FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL, FORMAT_SQL};
+	const char *names[] = {"id", "change_field", "old_value", "new_value", "a", "b", "c"};
+	struct cell cells[7] = {
+		{"1,2", 3}, {"qty", 3}, {NULL, 0}, {"x\"y", 3}, {"", 0}, {"\\.", 2}, {"t\tu\nv\r", 6},
+	};
+	enum format f = formats[_i];
+	struct writer w = {f, "bank.holding", NULL};
+	struct writer_template t;
+	writer_template_init(&t);
+	for (size_t from = 0; from < 7; from++)
+		for (size_t to = from + 1; to <= 7; to++) {
+			struct buf want, got;
+			buf_init(&want);
+			buf_init(&got);
+			writer_template_set(&w, &t, cells, 7, from, to);
+			for (int k = 0; k < 2; k++) {
+				cells[from] = k ? (struct cell){"second", 6} : (struct cell){"first,", 6};
+				writer_row(&w, &want, names, cells, 7);
+				writer_template_row(&w, &t, &got, names, cells, 7);
+			}
+			ck_assert_msg(want.len == got.len && memcmp(want.p, got.p, want.len) == 0,
+			    "format %d, cells %zu..%zu: %.*s / %.*s", (int)f, from, to, (int)want.len,
+			    want.p, (int)got.len, got.p);
+			ck_assert_int_eq(t.whole, f == FORMAT_JSONL || f == FORMAT_SQL);
+			buf_free(&want);
+			buf_free(&got);
+		}
+	writer_template_free(&t);
+}
+END_TEST
+
 Suite *
 writer_suite(void)
 {
@@ -302,6 +338,7 @@ writer_suite(void)
 	tcase_add_loop_test(tc, rows_append, 0, 4);
 	tcase_add_test(tc, every_byte_roundtrip);
 	tcase_add_test(tc, long_table_name_parts_are_kept);
+	tcase_add_loop_test(tc, template_rows_are_rows, 0, 4);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("headers");
