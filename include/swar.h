@@ -6,7 +6,7 @@
 
 /* Eight bytes at a time: whether a word of text holds a given byte, and
  * where the first one is, so that scanners step over runs of ordinary
- * bytes a word at a time. */
+ * bytes a word at a time; and eight digits read as one number. */
 
 static inline uint64_t
 swar_load(const void *p)
@@ -37,5 +37,35 @@ swar_first(uint64_t m)
 	return (unsigned)__builtin_ctzll(m) / 8;
 #endif
 }
+
+/* Whether the eight bytes of w are all decimal digits: each high nibble
+ * is 3 (0x30..0x3f), and adding 6 leaves it 3 (so the low one is at most
+ * 9). No byte carries into the next. */
+static inline int
+swar_eight_digits(uint64_t w)
+{
+	const uint64_t hi = UINT64_C(0xF0F0F0F0F0F0F0F0), threes = UINT64_C(0x3030303030303030);
+	return (w & hi) == threes && ((w + UINT64_C(0x0606060606060606)) & hi) == threes;
+}
+
+/* The value of eight digits (swar_eight_digits), the first at the lowest
+ * address: digits are paired into 16-bit lanes (10a + b), the pairs into
+ * 32-bit lanes (100ab + cd), and those into one number. No lane overflows
+ * (99, 9999, 99999999). The first digit is the low byte only on a
+ * little-endian machine: callers test SWAR_LITTLE_ENDIAN. */
+static inline uint32_t
+swar_eight_value(uint64_t w)
+{
+	uint64_t d = w - UINT64_C(0x3030303030303030);
+	d = (d * 10 + (d >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+	d = (d * 100 + (d >> 16)) & UINT64_C(0x0000FFFF0000FFFF);
+	return (uint32_t)(d * 10000 + (d >> 32));
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_LITTLE_ENDIAN 1
+#else
+#define SWAR_LITTLE_ENDIAN 0
+#endif
 
 #endif

@@ -92,6 +92,11 @@ static const char *const accepted[] = {
 	"[true,false,null,1,\"s\",{},[]]",
 	"{\"before\":null,\"after\":{\"id\":1,\"name\":\"x\"},\"op\":\"c\",\"ts_ms\":1600000000000}",
 	"[[[[[[[[[[1]]]]]]]]]]",
+	/* eight digits a step, and what stops a step: a ninth, a fraction,
+	 * an exponent, a separator, the end */
+	"[1234567,12345678,123456789,1234567890123456,12345678.5,1234567e5,87654321]",
+	"-1234567890123456789",
+	"98765432",
 };
 
 START_TEST(accepted_as_cjson_does)
