@@ -24,21 +24,31 @@
 
 enum { NODE_BATCH = 32 };
 
+/* The parser's state: where it reads, and where it puts nodes and
+ * strings. Plain locals of fastjson_parse, passed to its inlined steps,
+ * so that they live in registers. */
 struct scan {
-	const unsigned char *p;   /* next byte */
 	const unsigned char *end; /* end of the text */
-	int depth;                /* open objects and arrays */
 	char *strings;            /* room for every string still to come */
 	cJSON *nodes;             /* room for nfree more nodes */
 	size_t nfree;
 };
 
+/* An object or array being filled: its node, its last item so far, and
+ * the byte that closes it. */
+struct frame {
+	cJSON *node;
+	cJSON *last;
+	unsigned char close;
+};
+
 /* cJSON's whitespace is every byte up to 0x20, NUL and controls too. */
-STEP void
-skip_ws(struct scan *s)
+STEP const unsigned char *
+skip_ws(const unsigned char *p, const unsigned char *end)
 {
-	while (s->p < s->end && *s->p <= 0x20)
-		s->p++;
+	while (p < end && *p <= 0x20)
+		p++;
+	return p;
 }
 
 /* Nodes come from the arena NODE_BATCH at a time: one call per node
@@ -167,14 +177,14 @@ unescape(char *o, const unsigned char *a, size_t n)
 	return o;
 }
 
-/* The end of the string whose contents start at a: its closing quote, or
- * NULL. cJSON finds it first, stepping over the byte after every
- * backslash, then unescapes; *escaped says whether there was one. */
+/* The closing quote of the string whose contents start at q, or NULL.
+ * cJSON finds it first, stepping over the byte after every backslash,
+ * then unescapes; *escaped says whether there was a backslash. */
 STEP const unsigned char *
-closing_quote(const struct scan *s, const unsigned char *q, int *escaped)
+closing_quote(const unsigned char *q, const unsigned char *end, int *escaped)
 {
 	for (;;) {
-		while (s->end - q >= 8) {
+		while (end - q >= 8) {
 			uint64_t w = swar_load(q);
 			uint64_t m = swar_has(w, '"') | swar_has(w, '\\');
 			if (m != 0) {
@@ -183,12 +193,12 @@ closing_quote(const struct scan *s, const unsigned char *q, int *escaped)
 			}
 			q += 8;
 		}
-		while (q < s->end && *q != '"' && *q != '\\')
+		while (q < end && *q != '"' && *q != '\\')
 			q++;
-		if (q == s->end || *q == '"')
-			return q < s->end ? q : NULL;
+		if (q == end || *q == '"')
+			return q < end ? q : NULL;
 		*escaped = 1;
-		if (s->end - q < 2)
+		if (end - q < 2)
 			return NULL;
 		q += 2;
 	}
@@ -215,45 +225,45 @@ copy_short(char *dst, const unsigned char *src, size_t n, const unsigned char *e
 	memcpy(dst + n - 8, src + n - 8, 8);
 }
 
-/* The string whose opening quote is at s->p, as a NUL-terminated copy in
- * s->strings; NULL when declined. */
-STEP char *
-string(struct scan *s)
+/* The string whose opening quote is at p, copied NUL-terminated into
+ * s->strings (*out); returns the byte after its closing quote, or NULL
+ * when declined. */
+STEP const unsigned char *
+string(struct scan *s, const unsigned char *p, char **out)
 {
-	const unsigned char *a = s->p + 1;
+	const unsigned char *a = p + 1;
 	int escaped = 0;
-	const unsigned char *q = closing_quote(s, a, &escaped);
+	const unsigned char *q = closing_quote(a, s->end, &escaped);
 	if (q == NULL)
 		return NULL;
 	size_t n = (size_t)(q - a);
 	/* A string's copy (n bytes at most, and a NUL) is shorter than its
 	 * text (n bytes and two quotes): all fit in one block of the text's
 	 * length (and a word, for copy_short), taken once per parse. */
-	char *out = s->strings;
+	*out = s->strings;
 	if (!escaped) {
-		copy_short(out, a, n, s->end);
-		out[n] = '\0';
+		copy_short(s->strings, a, n, s->end);
+		s->strings[n] = '\0';
 		s->strings += n + 1;
 	} else {
-		char *nul = unescape(out, a, n);
+		char *nul = unescape(s->strings, a, n);
 		if (nul == NULL)
 			return NULL;
 		s->strings = nul + 1;
 	}
-	s->p = q + 1;
-	return out;
+	return q + 1;
 }
 
-static int
-is_digit(const struct scan *s, const unsigned char *q)
+STEP int
+is_digit(const unsigned char *q, const unsigned char *end)
 {
-	return q < s->end && (unsigned)*q - '0' <= 9;
+	return q < end && (unsigned)*q - '0' <= 9;
 }
 
-static const unsigned char *
-digits(const struct scan *s, const unsigned char *q)
+STEP const unsigned char *
+digits(const unsigned char *q, const unsigned char *end)
 {
-	while (is_digit(s, q))
+	while (is_digit(q, end))
 		q++;
 	return q;
 }
@@ -261,21 +271,21 @@ digits(const struct scan *s, const unsigned char *q)
 /* Past the fraction and exponent at q, if any, or NULL when one is
  * malformed; *integral is cleared when there is either. */
 static const unsigned char *
-fraction_exponent(const struct scan *s, const unsigned char *q, int *integral)
+fraction_exponent(const unsigned char *q, const unsigned char *end, int *integral)
 {
-	if (q < s->end && *q == '.') {
-		if (!is_digit(s, ++q))
+	if (q < end && *q == '.') {
+		if (!is_digit(++q, end))
 			return NULL;
-		q = digits(s, q);
+		q = digits(q, end);
 		*integral = 0;
 	}
-	if (q < s->end && (*q == 'e' || *q == 'E')) {
+	if (q < end && (*q == 'e' || *q == 'E')) {
 		q++;
-		if (q < s->end && (*q == '+' || *q == '-'))
+		if (q < end && (*q == '+' || *q == '-'))
 			q++;
-		if (!is_digit(s, q))
+		if (!is_digit(q, end))
 			return NULL;
-		q = digits(s, q);
+		q = digits(q, end);
 		*integral = 0;
 	}
 	return q;
@@ -299,34 +309,44 @@ number_strtod(const unsigned char *b, size_t n)
 	return strtod(tmp, NULL);
 }
 
+/* The integer digits at q (none when q is not a digit), their value in
+ * *v: it wraps past 19 digits, where it is not used. */
+STEP const unsigned char *
+integer_digits(const unsigned char *q, const unsigned char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	if (q < end && *q == '0') {
+		*v = 0;
+		return q + 1;
+	}
+	/* Eight digits a step (a microsecond timestamp is two). */
+	while (SWAR_LITTLE_ENDIAN && end - q >= 8 && swar_eight_digits(swar_load(q))) {
+		x = x * 100000000 + swar_eight_value(swar_load(q));
+		q += 8;
+	}
+	for (unsigned d; q < end && (d = (unsigned)*q - '0') <= 9; q++)
+		x = x * 10 + d;
+	*v = x;
+	return q;
+}
+
 /* A number node holding its literal as jsonval does, its double what
  * cJSON's strtod gives: computed here for integers of up to 18 digits,
  * which int64 holds exactly, so that the one conversion to double rounds
  * the exact value to nearest, as strtod does. cJSON reads at most 63
  * bytes of a literal, and more number characters after an RFC 8259
- * literal ("01", "1.5.2") are its leniency, not ours: declined. */
-static cJSON *
-number(struct scan *s)
+ * literal ("01", "1.5.2") are its leniency, not ours: declined. Returns
+ * the byte after the literal, or NULL. */
+STEP const unsigned char *
+number(struct scan *s, const unsigned char *b, cJSON **out)
 {
-	const unsigned char *b = s->p, *q = b;
-	int neg = q < s->end && *q == '-';
-	q += neg;
-	const unsigned char *d0 = q;
-	uint64_t v = 0; /* wraps past 19 digits, unused then */
-	if (q < s->end && *q == '0') {
-		q++;
-	} else {
-		/* Eight digits a step (a microsecond timestamp is two). */
-		while (SWAR_LITTLE_ENDIAN && s->end - q >= 8 && swar_eight_digits(swar_load(q))) {
-			v = v * 100000000 + swar_eight_value(swar_load(q));
-			q += 8;
-		}
-		for (unsigned d; q < s->end && (d = (unsigned)*q - '0') <= 9; q++)
-			v = v * 10 + d;
-	}
+	int neg = b < s->end && *b == '-';
+	const unsigned char *d0 = b + neg;
+	uint64_t v;
+	const unsigned char *q = integer_digits(d0, s->end, &v);
 	size_t ndigits = (size_t)(q - d0);
 	int integral = 1;
-	if (ndigits == 0 || (q = fraction_exponent(s, q, &integral)) == NULL || q - b > 63 ||
+	if (ndigits == 0 || (q = fraction_exponent(q, s->end, &integral)) == NULL || q - b > 63 ||
 	    (q < s->end && is_numchar(*q)))
 		return NULL;
 	cJSON *n = new_node(s, cJSON_Number | cJSON_IsReference);
@@ -338,128 +358,188 @@ number(struct scan *s)
 		n->valuedouble = number_strtod(b, (size_t)(q - b));
 	n->valuestring = (char *)(uintptr_t)b;
 	n->valueint = (int)(q - b);
-	s->p = q;
-	return n;
+	*out = n;
+	return q;
 }
 
-static cJSON *value(struct scan *s);
-
-STEP void
-append(cJSON *parent, cJSON **last, cJSON *item)
+/* true, false or null at p; the byte after it, or NULL. */
+STEP const unsigned char *
+literal(struct scan *s, const unsigned char *p, cJSON **out)
 {
-	if (*last == NULL) {
-		parent->child = item;
-	} else {
-		(*last)->next = item;
-		item->prev = *last;
-	}
-	*last = item;
-}
-
-/* After an item of a container: 1 for ',' (another item follows), 0 for
- * the closing byte, -1 for anything else. */
-STEP int
-separator(struct scan *s, unsigned char close)
-{
-	skip_ws(s);
-	if (s->p < s->end && *s->p == ',') {
-		s->p++;
-		skip_ws(s);
-		return 1;
-	}
-	if (s->p < s->end && *s->p == close) {
-		s->p++;
-		return 0;
-	}
-	return -1;
-}
-
-STEP cJSON *
-object_member(struct scan *s)
-{
-	if (s->p >= s->end || *s->p != '"')
+	static const struct {
+		const char *word;
+		size_t n;
+		int type;
+	} words[] = {{"true", 4, cJSON_True}, {"false", 5, cJSON_False}, {"null", 4, cJSON_NULL}};
+	size_t k = *p == 't' ? 0 : *p == 'f' ? 1 : 2;
+	if ((size_t)(s->end - p) < words[k].n || memcmp(p, words[k].word, words[k].n) != 0)
 		return NULL;
-	char *key = string(s);
-	if (key == NULL)
-		return NULL;
-	skip_ws(s);
-	if (s->p >= s->end || *s->p != ':')
-		return NULL;
-	s->p++;
-	skip_ws(s);
-	cJSON *v = value(s);
-	if (v != NULL)
-		v->string = key;
-	return v;
-}
-
-/* An object or array (open is '{' or '[') whose opening byte is at s->p. */
-static cJSON *
-container(struct scan *s, int type, unsigned char close)
-{
-	if (++s->depth > FASTJSON_MAX_DEPTH)
-		return NULL;
-	cJSON *c = new_node(s, type);
-	if (c == NULL)
-		return NULL;
-	s->p++;
-	skip_ws(s);
-	cJSON *last = NULL;
-	if (s->p < s->end && *s->p == close) {
-		s->p++;
-	} else {
-		int more;
-		do {
-			cJSON *item = type == cJSON_Object ? object_member(s) : value(s);
-			if (item == NULL)
-				return NULL;
-			append(c, &last, item);
-		} while ((more = separator(s, close)) == 1);
-		if (more < 0)
-			return NULL;
-		c->child->prev = last;
-	}
-	s->depth--;
-	return c;
-}
-
-static cJSON *
-literal(struct scan *s, const char *word, size_t n, int type)
-{
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return NULL;
-	cJSON *v = new_node(s, type);
+	cJSON *v = new_node(s, words[k].type);
 	if (v == NULL)
 		return NULL;
-	if (type == cJSON_True)
-		v->valueint = 1;
-	s->p += n;
-	return v;
+	v->valueint = words[k].type == cJSON_True;
+	*out = v;
+	return p + words[k].n;
 }
 
-STEP cJSON *
-string_value(struct scan *s)
+/* The scalar at p (string, number, literal) as a node in *out; the byte
+ * after it, or NULL. */
+STEP const unsigned char *
+scalar(struct scan *s, const unsigned char *p, cJSON **out)
 {
-	char *str = string(s);
-	cJSON *v = str != NULL ? new_node(s, cJSON_String) : NULL;
-	if (v != NULL)
+	switch (*p) {
+	case '"': {
+		char *str;
+		const unsigned char *q = string(s, p, &str);
+		cJSON *v = q != NULL ? new_node(s, cJSON_String) : NULL;
+		if (v == NULL)
+			return NULL;
 		v->valuestring = str;
-	return v;
+		*out = v;
+		return q;
+	}
+	case 't':
+	case 'f':
+	case 'n':
+		return literal(s, p, out);
+	default:
+		return number(s, p, out);
+	}
 }
 
-static cJSON *
-value(struct scan *s)
+/* Links item into the container f is filling. */
+STEP void
+append(struct frame *f, cJSON *item)
 {
-	if (s->p >= s->end)
+	if (f->last == NULL) {
+		f->node->child = item;
+	} else {
+		f->last->next = item;
+		item->prev = f->last;
+	}
+	f->last = item;
+}
+
+/* Past the byte c at p, after whitespace if need be, or NULL. Compact
+ * JSON has none, so the byte is tested before any is skipped. */
+STEP const unsigned char *
+past(const unsigned char *p, const unsigned char *end, unsigned char c)
+{
+	if (p < end && *p == c)
+		return p + 1;
+	p = skip_ws(p, end);
+	return p < end && *p == c ? p + 1 : NULL;
+}
+
+/* An object member's name and colon at p, the name in *key; where its
+ * value starts (maybe at whitespace: parse skips it), or NULL. */
+STEP const unsigned char *
+member_name(struct scan *s, const unsigned char *p, char **key)
+{
+	if (p < s->end && *p <= 0x20)
+		p = skip_ws(p, s->end);
+	if (p >= s->end || *p != '"' || (p = string(s, p, key)) == NULL)
 		return NULL;
-	switch (*s->p) {
-	case '{': return container(s, cJSON_Object, '}');
-	case '[': return container(s, cJSON_Array, ']');
-	case '"': return string_value(s);
-	case 't': return literal(s, "true", 4, cJSON_True);
-	case 'f': return literal(s, "false", 5, cJSON_False);
-	case 'n': return literal(s, "null", 4, cJSON_NULL);
-	default: return number(s);
+	return past(p, s->end, ':');
+}
+
+/* After an item of the container f: past the ',' and, in an object, the
+ * next member's name (into *key), to where the next value starts; or
+ * past the closing byte, with *closed set. NULL for anything else. */
+STEP const unsigned char *
+after_item(struct scan *s, const struct frame *f, const unsigned char *p, char **key, int *closed)
+{
+	if (p < s->end && *p <= 0x20)
+		p = skip_ws(p, s->end);
+	*closed = 0;
+	if (p < s->end && *p == ',')
+		return f->close == '}' ? member_name(s, p + 1, key) : p + 1;
+	if (p < s->end && *p == f->close) {
+		*closed = 1;
+		return p + 1;
+	}
+	return NULL;
+}
+
+/* Opens the object or array at p (its node in *out, already linked where
+ * it belongs) as frame f: past its opening byte and, in an object, its
+ * first member's name, to where the first value starts, or past its
+ * closing byte when it is empty (*closed set). NULL when declined. */
+STEP const unsigned char *
+open_container(struct scan *s, struct frame *f, const unsigned char *p, cJSON **out, char **key,
+    int *closed)
+{
+	int object = *p == '{';
+	f->node = new_node(s, object ? cJSON_Object : cJSON_Array);
+	if (f->node == NULL)
+		return NULL;
+	f->last = NULL;
+	f->close = object ? '}' : ']';
+	*out = f->node;
+	p = skip_ws(p + 1, s->end);
+	*closed = p < s->end && *p == f->close;
+	if (*closed)
+		return p + 1;
+	return object ? member_name(s, p, key) : p;
+}
+
+/* The tree, built without recursion: stack[0..depth) are the containers
+ * open around p. Each turn reads one value, links it (with the member
+ * name read before it) into the innermost container, then closes every
+ * container that ends there and reads the separator and name before the
+ * next value. */
+static cJSON *
+parse(struct scan *s, const unsigned char *p, const unsigned char **end_at)
+{
+	struct frame stack[FASTJSON_MAX_DEPTH];
+	int depth = 0;
+	cJSON *root = NULL;
+	char *key = NULL;
+	for (;;) {
+		cJSON *v = NULL;
+		int closed = 0;
+		char *name = key; /* v's, before a container reads its first member's */
+		if (p < s->end && *p <= 0x20)
+			p = skip_ws(p, s->end);
+		if (p >= s->end)
+			return NULL;
+		if (*p == '{' || *p == '[') {
+			if (depth == FASTJSON_MAX_DEPTH)
+				return NULL;
+			p = open_container(s, &stack[depth], p, &v, &key, &closed);
+		} else {
+			p = scalar(s, p, &v);
+			closed = 1;
+		}
+		if (p == NULL)
+			return NULL;
+		if (depth == 0) {
+			root = v;
+		} else {
+			v->string = stack[depth - 1].close == '}' ? name : NULL;
+			append(&stack[depth - 1], v);
+		}
+		if (!closed) { /* a container with items: read its first */
+			depth++;
+			continue;
+		}
+		/* v is complete: close what ends after it, up to the next value. */
+		while (closed) {
+			if (v->child != NULL)
+				v->child->prev = stack[depth].last; /* as cJSON links a list */
+			if (depth == 0) {
+				*end_at = p;
+				return root;
+			}
+			struct frame *f = &stack[depth - 1];
+			p = after_item(s, f, p, &key, &closed);
+			if (p == NULL)
+				return NULL;
+			if (closed) {
+				v = f->node;
+				depth--;
+			}
+		}
 	}
 }
 
@@ -468,14 +548,14 @@ fastjson_parse(const char *text, size_t len, size_t *end_off)
 {
 	if (len == 0 || (unsigned char)text[0] == 0xEF) /* a BOM: cJSON skips it */
 		return NULL;
-	struct scan s = {(const unsigned char *)text, (const unsigned char *)text + len, 0,
-	    jsonarena_alloc(len + 8), NULL, 0};
+	const unsigned char *p = (const unsigned char *)text;
+	struct scan s = {p + len, jsonarena_alloc(len + 8), NULL, 0};
 	if (s.strings == NULL)
 		return NULL;
-	skip_ws(&s);
-	cJSON *root = value(&s);
+	const unsigned char *end_at;
+	cJSON *root = parse(&s, p, &end_at);
 	if (root == NULL)
 		return NULL;
-	*end_off = (size_t)((const char *)s.p - text);
+	*end_off = (size_t)((const char *)end_at - text);
 	return root;
 }
