@@ -83,6 +83,8 @@ struct pivot {
 	size_t inserted_len;
 	/* The texts of the current event's cells that are not values. */
 	char commit[TIMEFMT_MAX];  /* its commit time */
+	size_t commit_len;         /* of the text in commit, 0 before the first */
+	int64_t commit_sec;        /* the second that text is in */
 	char op[2];                /* crud_type */
 };
 

@@ -368,6 +368,24 @@ render_values(struct pivot *p, const struct envelope *env)
 	return p->spans;
 }
 
+/* The text of the commit time ms in p->commit, and its length. A busy
+ * table commits many times a second: when ms is in the second of the last
+ * text, and that text has the common form YYYY-MM-DD HH:MM:SS.mmm (23
+ * bytes: a year of four digits, not BC), only its milliseconds change. */
+static size_t
+commit_text(struct pivot *p, int64_t ms)
+{
+	int64_t rem;
+	int64_t sec = timefmt_floordiv(ms, 1000, &rem);
+	if (p->commit_len == 23 && sec == p->commit_sec) {
+		timefmt_digits(p->commit + 20, (uint64_t)rem, 3);
+		return p->commit_len;
+	}
+	p->commit_len = timefmt_ms(ms, p->commit);
+	p->commit_sec = sec;
+	return p->commit_len;
+}
+
 /* Fills the cells that every row of the event shares: [table], the ids,
  * the commit times, datetime_inserted, crud_type and the --meta values.
  * Returns where the tail columns (enum in columns.h) start. */
@@ -378,7 +396,7 @@ shared_cells(struct pivot *p, const struct envelope *env, int64_t now_ms, const 
 	const struct span *meta = ids + p->diff.nids + 2 * p->diff.n;
 	struct cell commit = {NULL, 0}, none = {NULL, 0};
 	if (env->has_ts)
-		commit = (struct cell){p->commit, timefmt_ms(env->ts_ms, p->commit)};
+		commit = (struct cell){p->commit, commit_text(p, env->ts_ms)};
 	if (now_ms != p->inserted_ms) {
 		p->inserted_len = timefmt_ms(now_ms, p->inserted);
 		p->inserted_ms = now_ms;

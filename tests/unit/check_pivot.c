@@ -101,6 +101,45 @@ START_TEST(commit_time_goes_to_the_op_column)
 }
 END_TEST
 
+/* The commit time of each event is its own, whether or not it falls in
+ * the second of the event before (whose text is then reused but for the
+ * milliseconds), across a second, back in time, and where the text is
+ * not of the common length (a five-digit year, BC). Expected texts from
+ * Python's datetime, and PostgreSQL's BC form for year 0. */
+static const struct {
+	const char *ts;
+	const char *want;
+} commit_times[] = {
+	{"1600000000999", "2020-09-13 12:26:40.999"},
+	{"1600000000000", "2020-09-13 12:26:40.000"},
+	{"1600000001000", "2020-09-13 12:26:41.000"},
+	{"1600000000500", "2020-09-13 12:26:40.500"},
+	{"253402300799999", "9999-12-31 23:59:59.999"},
+	{"253402300800000", "10000-01-01 00:00:00.000"},
+	{"253402300800001", "10000-01-01 00:00:00.001"},
+	{"-62135596800001", "0001-12-31 23:59:59.999 BC"},
+	{"-62135596800002", "0001-12-31 23:59:59.998 BC"},
+	{"-1", "1969-12-31 23:59:59.999"},
+	{"-1000", "1969-12-31 23:59:59.000"},
+	{"1600000000123", TC},
+};
+
+START_TEST(commit_time_of_each_event)
+{
+	struct fixture f;
+	setup(&f, "--id id");
+	for (size_t i = 0; i < sizeof commit_times / sizeof commit_times[0]; i++) {
+		char line[256], want[128];
+		snprintf(line, sizeof line, "{\"before\":null,\"after\":{\"id\":1,\"a\":\"x\"},"
+		    "\"source\":{\"ts_ms\":%s},\"op\":\"c\"}", commit_times[i].ts);
+		snprintf(want, sizeof want, "1,a,,x,%s,,," T0 ",c\n", commit_times[i].want);
+		f.out.len = 0;
+		ck_assert_str_eq(event(&f, line), want);
+	}
+	teardown(&f);
+}
+END_TEST
+
 /* --with-table leads with the table the source names; --meta ts is the
  * commit time in milliseconds. */
 START_TEST(table_and_meta_columns)
@@ -232,6 +271,7 @@ pivot_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, update_rows_are_the_changed_columns);
 	tcase_add_test(tc, commit_time_goes_to_the_op_column);
+	tcase_add_test(tc, commit_time_of_each_event);
 	tcase_add_test(tc, table_and_meta_columns);
 	tcase_add_test(tc, ddl_before_any_event);
 	suite_add_tcase(s, tc);
