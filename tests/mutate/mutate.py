@@ -29,7 +29,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "mutate")
-MODULES = ["envelope", "changeevent", "mongodb", "envbuild", "diff", "memberindex", "decode", "decodetime", "pgtext", "writer", "output",
+MODULES = ["envelope", "changeevent", "mongodb", "envbuild", "fastjson", "diff", "memberindex", "decode", "decodetime", "pgtext", "writer", "output",
            "pipeline", "tablefilter", "dedup", "schemacache"]
 TARGETS = ["build/check_cdcpivot", "build/cdcpivot", "build/fsync_shim.so"]
 FAIL_RE = re.compile(r"^[^:\s]+:\d+:[FE]:([^:]+):([^:]+):(\d+):", re.M)
