@@ -233,7 +233,7 @@ class Tree:
         if os.path.isdir(self.dir):
             shutil.rmtree(self.dir)
         os.makedirs(self.dir)
-        for d in ("src", "include", "tests"):
+        for d in ("src", "include", "tests", "examples"):
             shutil.copytree(os.path.join(ROOT, d), os.path.join(self.dir, d),
                             ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copy(os.path.join(ROOT, "Makefile"), self.dir)
