@@ -97,6 +97,8 @@ static const char *const accepted[] = {
 	"[1234567,12345678,123456789,1234567890123456,12345678.5,1234567e5,87654321]",
 	"-1234567890123456789",
 	"98765432",
+	/* a backslash takes exactly the byte after it along */
+	"[\"a\\\\\",\"b\\\"\",\"\\n\"]",
 };
 
 START_TEST(accepted_as_cjson_does)
@@ -140,6 +142,9 @@ static const char *const declined[] = {
 	"tru",
 	"nul",
 	"Infinity",
+	/* what an escape followed by the closing quote becomes when the end
+	 * is looked for one byte too far: an accepted array */
+	"[\"\\n\",\",1]",
 };
 
 START_TEST(declined_to_cjson)
