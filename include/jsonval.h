@@ -38,7 +38,9 @@ jsonval_member(const cJSON *obj, const char *name)
 }
 
 /* Parses text[0..len) as one JSON value followed by nothing but JSON
- * whitespace. On success returns the tree (free with cJSON_Delete). On
+ * whitespace. While a JSON arena is in force (jsonarena.h), fastjson
+ * (fastjson.h) builds the tree where it is certain of it, cJSON
+ * everywhere else: the tree is the same either way. On success returns the tree (free with cJSON_Delete). On
  * failure returns NULL and sets *err_off to the byte offset where parsing
  * stopped and *trailing to 1 if a complete value was followed by other
  * bytes. */
