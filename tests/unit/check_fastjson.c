@@ -68,6 +68,7 @@ static const char *const accepted[] = {
 	"\"plain\"",
 	"\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"",
 	"\"\\u00e9\\u20ac\\uFFFF\\ud83d\\ude00\"",
+	"\"\\u007f\\u0080\\u07ff\\u0800\\ud800\\udc00\\udbff\\udfff\"", /* each UTF-8 length's ends */
 	"\"raw \x01 control\"",
 	"\"\xc3\xa9 not checked here \xff\"",
 	"0",
@@ -129,6 +130,7 @@ static const char *const declined[] = {
 	"\"\\udc00\"",
 	"\"\\ud800\\u0041\"",
 	"01",
+	"09",
 	"-",
 	"-a",
 	"1.",
