@@ -175,6 +175,32 @@ mib() {
 
 # Runs a shell command $runs times; prints the median wall time and the
 # median CPU time (user + sys, from bash's time keyword) in seconds.
+# One timed run of a bash command: "wall_ns cpu_ns".
+time_once() {
+	local t0 t1 TIMEFORMAT='%3U %3S'
+	t0=$(date +%s%N)
+	{ time bash -c "$1" 2>&3; } 3>&2 2>"$tmp/cpu" || return
+	t1=$(date +%s%N)
+	echo "$((t1 - t0)) $(awk '{ printf "%.0f", ($1 + $2) * 1e9 }' "$tmp/cpu")"
+}
+
+# Two commands timed in turns (A, B, A, B, ...), at least 7 times each,
+# so that a drift of the machine during the runs weighs on both alike:
+# "median_wall_a median_cpu_a median_wall_b median_cpu_b" in seconds.
+median_pair_loop() {
+	local i n=$((runs > 7 ? runs : 7))
+	for ((i = 0; i < n; i++)); do
+		echo "a $(time_once "$1")" || return
+		echo "b $(time_once "$2")" || return
+	done | awk '{ if ($1 == "a") { wa[++na] = $2; ca[na] = $3 } else { wb[++nb] = $2; cb[nb] = $3 } }
+		function median(a, n,   i, j, x) {
+			for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j > 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		END { printf "%.6f %.6f %.6f %.6f\n", median(wa, na) / 1e9, median(ca, na) / 1e9,
+			median(wb, nb) / 1e9, median(cb, nb) / 1e9 }'
+}
+
 median_own_loop() {
 	local i t0 t1 cpu TIMEFORMAT='%3U %3S'
 	for ((i = 0; i < runs; i++)); do
@@ -436,8 +462,7 @@ kafka_bench() {
 		echo "  native and kcat | cdcpivot: the same $rn rows"
 	fi
 	local wn cn wk ck
-	read -r wn cn < <(median_own_loop "$native > /dev/null")
-	read -r wk ck < <(median_own_loop "$pipe > /dev/null")
+	read -r wn cn wk ck < <(median_pair_loop "$native > /dev/null" "$pipe > /dev/null")
 	awk -v n="$nrec" -v wn="$wn" -v cn="$cn" -v wk="$wk" -v ck="$ck" 'BEGIN {
 		printf "  %-28s median %.3f s, CPU %.3f s, %8.0f events/s\n", "cdcpivot --brokers", wn, cn, n / wn
 		printf "  %-28s median %.3f s, CPU %.3f s, %8.0f events/s\n", "kcat -C -e | cdcpivot", wk, ck, n / wk

@@ -46,6 +46,9 @@ struct kafkainput_config {
 	kafkainput_idle_fn *idle;
 	void *idle_ctx;
 	int quiet;               /* -q: no lines for partitions assigned and revoked */
+	int headers;             /* records carry their headers (--state reads
+	                          * them): librdkafka parses them on demand, at
+	                          * a sixth of the cost of a record */
 };
 
 /* Creates the consumer, reads the checkpoint and cuts out->fd back to it,

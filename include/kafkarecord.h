@@ -17,16 +17,21 @@
  * that a record costs no allocation in the common case. */
 struct kafkarecord {
 	cJSON *meta;       /* the kcat -J fields without the payload */
+	cJSON *key;        /* its "key" member */
 	struct buf text;   /* scratch for the key and header values */
 	char where[300];   /* "topic[partition]" for messages */
+	const char *where_topic;  /* the topic and partition where names, */
+	int32_t where_partition;  /* formatted again only when they change */
 };
 
 void kafkarecord_init(struct kafkarecord *kr);
 void kafkarecord_free(struct kafkarecord *kr);
 
 /* Fills rec from m (both stay valid until m is destroyed or the next
- * call). A value longer than max_bytes is dropped: rec->oversize. */
+ * call). A value longer than max_bytes is dropped: rec->oversize. The
+ * record has a "headers" member only when headers is set and m has
+ * headers. */
 void kafkarecord_fill(struct kafkarecord *kr, const rd_kafka_message_t *m, size_t max_bytes,
-    struct record *rec);
+    int headers, struct record *rec);
 
 #endif

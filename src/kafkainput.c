@@ -253,7 +253,7 @@ kafkainput_next(struct kafkainput *k, struct record *rec)
 		if (m != NULL) {
 			k->msg = m;
 			mark_end(k, m, RD_KAFKA_RESP_ERR_NO_ERROR);
-			kafkarecord_fill(&k->rec, m, k->cfg.max_bytes, rec);
+			kafkarecord_fill(&k->rec, m, k->cfg.max_bytes, k->cfg.headers, rec);
 			return 1;
 		}
 		if (!idle && k->cfg.idle != NULL)

@@ -342,6 +342,14 @@ run_kafka(struct run *r)
 /* The Kafka input for --brokers, with --output FILE's checkpoint when
  * FILE is a regular file. Opened before anything is written to FILE, since
  * it may cut FILE back to the checkpoint. Returns -1 on failure. */
+/* Whether anything reads a record's headers: only --state does
+ * (Debezium's __debezium.oldkey and newkey headers of a key change). */
+static int
+wants_headers(const struct options *o)
+{
+	return o->state_dir != NULL;
+}
+
 static int
 open_kafka(struct run *r)
 {
@@ -353,7 +361,7 @@ open_kafka(struct run *r)
 		memcpy(r->checkpoint + n, ".offsets", sizeof ".offsets");
 	}
 	struct kafkainput_config cfg = {&o->kafka, r->checkpoint, o->fsync, o->max_line_bytes,
-	    r->dead.f, r->stop, r->wait_mask, on_idle, r, o->quiet};
+	    r->dead.f, r->stop, r->wait_mask, on_idle, r, o->quiet, wants_headers(o)};
 	r->kafka = kafkainput_open(&cfg, &r->out, &r->diag);
 	return r->kafka != NULL ? 0 : -1;
 }

@@ -182,13 +182,28 @@ make_key(struct stateful *sf, const struct envelope *env, const cJSON *image)
 	buf_putc(k, '}');
 }
 
-/* Debezium's __debezium.oldkey / __debezium.newkey record header (kcat
- * -J "headers" object): the row's key before or after a key change, as
- * key text like make_key's. Returns 0, or -1 when absent. */
+/* The value of the record header called name: kcat -J (and --brokers)
+ * give headers as an array of names and values in turn, ["name",
+ * "value", ...]; an object {"name": "value"} is taken too. The first
+ * header of that name, or NULL. */
+static const char *
+header_value(const cJSON *headers, const char *name)
+{
+	if (!cJSON_IsArray(headers))
+		return cJSON_GetStringValue(member(headers, name));
+	for (const cJSON *h = headers->child; h != NULL && h->next != NULL; h = h->next->next)
+		if (cJSON_IsString(h) && strcmp(h->valuestring, name) == 0)
+			return cJSON_GetStringValue(h->next);
+	return NULL;
+}
+
+/* Debezium's __debezium.oldkey / __debezium.newkey record header: the
+ * row's key before or after a key change, as key text like make_key's.
+ * Returns 0, or -1 when absent. */
 static int
 header_key(struct stateful *sf, const struct envelope *env, const char *name)
 {
-	const char *text = cJSON_GetStringValue(member(member(env->record, "headers"), name));
+	const char *text = header_value(member(env->record, "headers"), name);
 	if (text == NULL)
 		return -1;
 	size_t off;

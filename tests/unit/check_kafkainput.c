@@ -53,14 +53,16 @@ teardown(void)
 	rmdir(dir);
 }
 
-/* Produces one record to t[partition]; value NULL is a tombstone. */
+/* Produces one record to t[partition]; value NULL is a tombstone. A
+ * header called name holds hvalue. */
 static void
-produce(int32_t partition, const char *key, const char *value, const char *header)
+produce_header(int32_t partition, const char *key, const char *value, const char *name,
+    const char *hvalue)
 {
 	rd_kafka_headers_t *h = NULL;
-	if (header != NULL) {
+	if (name != NULL) {
 		h = rd_kafka_headers_new(1);
-		rd_kafka_header_add(h, header, -1, "v", 1);
+		rd_kafka_header_add(h, name, -1, hvalue, -1);
 	}
 	/* produceva: producev's macros are a GNU extension, which -Wpedantic refuses. */
 	rd_kafka_vu_t vu[5];
@@ -80,6 +82,13 @@ produce(int32_t partition, const char *key, const char *value, const char *heade
 	rd_kafka_error_t *e = rd_kafka_produceva(producer, vu, h != NULL ? 5 : 4);
 	ck_assert_msg(e == NULL, "%s", e ? rd_kafka_error_string(e) : "");
 	ck_assert_int_eq(rd_kafka_flush(producer, 10000), 0);
+}
+
+/* The same with a header h = "v" when header is not NULL. */
+static void
+produce(int32_t partition, const char *key, const char *value, const char *header)
+{
+	produce_header(partition, key, value, header, "v");
 }
 
 /* Messages are checked elsewhere (cli); here they would only be noise. */
@@ -102,13 +111,16 @@ struct reader {
 	int fd;
 	FILE *err;  /* messages, when not quiet() */
 	int quiet;  /* -q */
+	int no_headers; /* records without their headers (nothing reads them) */
 };
 
 /* A reader whose messages go to err (NULL: nowhere), with -q or not. */
 static struct kafkainput *
-open_reader_to(struct reader *r, const char *checkpoint, size_t max_bytes, FILE *err, int q)
+open_reader_with(struct reader *r, const char *checkpoint, size_t max_bytes, FILE *err, int q,
+    int no_headers)
 {
 	memset(r, 0, sizeof *r);
+	r->no_headers = no_headers;
 	r->err = err;
 	r->quiet = q;
 	r->topics[0] = "t";
@@ -121,9 +133,15 @@ open_reader_to(struct reader *r, const char *checkpoint, size_t max_bytes, FILE 
 	output_init(&r->out, r->fd, 1); /* every commit is written at once */
 	diag_init(&r->diag, r->err != NULL ? r->err : quiet());
 	struct kafkainput_config cfg = {&r->ko, checkpoint, 0, max_bytes, NULL, &r->stop, NULL, NULL, NULL,
-	    r->quiet};
+	    r->quiet, !r->no_headers};
 	r->k = kafkainput_open(&cfg, &r->out, &r->diag);
 	return r->k;
+}
+
+static struct kafkainput *
+open_reader_to(struct reader *r, const char *checkpoint, size_t max_bytes, FILE *err, int q)
+{
+	return open_reader_with(r, checkpoint, max_bytes, err, q, 0);
 }
 
 static struct kafkainput *
@@ -186,6 +204,30 @@ START_TEST(test_record_fields)
 	free(m);
 	handle(&r, &rec);
 	ck_assert_int_eq(kafkainput_next(r.k, &rec), 0); /* --exit-at-end */
+	close_reader(&r);
+}
+END_TEST
+
+/* Headers are left out when nothing reads them (the pipeline asks for
+ * them with --meta headers or --state): the other fields are the same,
+ * from one record to the next. */
+START_TEST(test_headers_on_demand)
+{
+	produce(1, "{\"id\":1}", "{\"op\":\"c\"}", "h");
+	produce(1, "{\"id\":2}", "{\"op\":\"c\"}", "h");
+	struct reader r;
+	ck_assert_ptr_nonnull(open_reader_with(&r, NULL, 1000, NULL, 0, 1));
+	struct record rec;
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(kafkainput_next(r.k, &rec), 1);
+		char *m = meta_text(&rec);
+		char want[64];
+		snprintf(want, sizeof want, ",\"broker\":1,\"key\":\"{\\\"id\\\":%d}\"}", i + 1);
+		ck_assert_msg(strstr(m, want) != NULL && strstr(m, "headers") == NULL, "meta: %s", m);
+		free(m);
+		handle(&r, &rec);
+	}
+	ck_assert_int_eq(kafkainput_next(r.k, &rec), 0);
 	close_reader(&r);
 }
 END_TEST
@@ -333,27 +375,62 @@ START_TEST(test_checkpoint_resume)
 }
 END_TEST
 
+/* The program reading t to its end (--exit-at-end) into --output
+ * outpath, with one more option (opt NULL: none) and TSV when it has
+ * one; what outpath holds then (free it). */
+static char *
+run_program(const char *opt, const char *arg, size_t *len)
+{
+	char *argv[] = {"cdcpivot", "--brokers", brokers, "--topic", "t", "--exit-at-end", "-q",
+		"--output", outpath, "--format", "tsv", (char *)opt, (char *)arg, NULL};
+	int argc = opt != NULL ? 13 : 9;
+	argv[argc] = NULL;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(options_parse(argc, argv, "0", &o, err, sizeof err), OPTIONS_RUN);
+	volatile sig_atomic_t stop = 0;
+	ck_assert_int_eq(pipeline_run(&o, STDOUT_FILENO, quiet(), &stop, NULL), 0);
+	options_free(&o);
+	return read_file(outpath, len);
+}
+
 /* The program's --output FILE keeps its positions in FILE.offsets, the
  * name README and the man page give (and the restart looks for). */
 START_TEST(test_output_checkpoint_name)
 {
 	produce(0, NULL, "{\"before\":null,\"after\":{\"id\":1,\"v\":\"a\"},\"op\":\"c\"}", NULL);
-	char *argv[] = {"cdcpivot", "--brokers", brokers, "--topic", "t", "--exit-at-end", "-q",
-		"--output", outpath, NULL};
-	struct options o;
-	char err[256];
-	ck_assert_int_eq(options_parse(9, argv, "0", &o, err, sizeof err), OPTIONS_RUN);
-	volatile sig_atomic_t stop = 0;
-	ck_assert_int_eq(pipeline_run(&o, STDOUT_FILENO, quiet(), &stop, NULL), 0);
-	options_free(&o);
 	size_t len;
-	char *text = read_file(outpath, &len);
+	char *text = run_program(NULL, NULL, &len);
 	assert_text_eq("rows", text, len, "1,v,,a,,,,1970-01-01 00:00:00.000,c\n");
 	free(text);
 	text = read_file(cppath, &len);
 	ck_assert_msg(text != NULL, "no checkpoint at %s", cppath);
 	assert_text_eq("checkpoint", text, len, "cdcpivot-offsets 1\nsize 36\nt\t0\t1\n");
 	free(text);
+}
+END_TEST
+
+/* --state reads Debezium's key-change headers from records read with
+ * --brokers (the reader fetches headers only for it): a row whose key
+ * changes keeps its TOASTed value across the change. */
+START_TEST(test_state_key_change_headers)
+{
+	produce(0, "{\"id\":1}", "{\"before\":null,\"after\":{\"id\":1,\"big\":\"long\"},"
+	    "\"source\":{\"lsn\":10},\"op\":\"c\"}", NULL);
+	produce_header(0, "{\"id\":1}", "{\"before\":{\"id\":1},\"after\":null,\"source\":{\"lsn\":20},"
+	    "\"op\":\"d\"}", "__debezium.newkey", "{\"id\":2}");
+	produce_header(0, "{\"id\":2}", "{\"before\":null,\"after\":{\"id\":2,"
+	    "\"big\":\"__debezium_unavailable_value\"},\"source\":{\"lsn\":20},\"op\":\"c\"}",
+	    "__debezium.oldkey", "{\"id\":1}");
+	char statedir[300];
+	snprintf(statedir, sizeof statedir, "%s/state", dir);
+	size_t len;
+	char *text = run_program("--state", statedir, &len);
+	ck_assert_ptr_nonnull(text);
+	/* the create under the new key: big is the value kept for the old one */
+	ck_assert_msg(strstr(text, "2\tbig\t\\N\tlong\t") != NULL, "rows:\n%s", text);
+	free(text);
+	remove_tree(statedir);
 }
 END_TEST
 
@@ -386,7 +463,7 @@ START_TEST(test_unknown_property)
 	r.fd = open(outpath, O_RDWR | O_CREAT, 0644);
 	output_init(&r.out, r.fd, 1);
 	diag_init(&r.diag, quiet());
-	struct kafkainput_config cfg = {&r.ko, NULL, 0, 1000, NULL, &r.stop, NULL, NULL, NULL, 0};
+	struct kafkainput_config cfg = {&r.ko, NULL, 0, 1000, NULL, &r.stop, NULL, NULL, NULL, 0, 0};
 	ck_assert_ptr_null(kafkainput_open(&cfg, &r.out, &r.diag));
 	output_free(&r.out);
 	close(r.fd);
@@ -401,6 +478,8 @@ kafkainput_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_record_fields);
+	tcase_add_test(tc, test_headers_on_demand);
+	tcase_add_test(tc, test_state_key_change_headers);
 	tcase_add_test(tc, test_oversize);
 	tcase_add_test(tc, test_quiet);
 	tcase_add_test(tc, test_state_progress);

@@ -226,14 +226,6 @@ expect_old_source(const char *state, const char *want)
 	run_free(&r);
 }
 
-static void
-remove_tree(const char *dir)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
 /* --state changes only after the event's rows are written: a run whose
  * output takes nothing (/dev/full) leaves the state as it was, so the
  * next run knows no old value for the key. */

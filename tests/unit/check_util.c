@@ -298,3 +298,12 @@ assert_text_eq(const char *what, const char *got, size_t glen, const char *want)
 {
 	assert_bytes(what, got, glen, want, strlen(want));
 }
+
+void
+remove_tree(const char *dir)
+{
+	char cmd[512];
+	int n = snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert(n > 0 && (size_t)n < sizeof cmd && strchr(dir, '\'') == NULL);
+	ck_assert_int_eq(system(cmd), 0);
+}

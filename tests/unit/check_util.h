@@ -55,6 +55,9 @@ void run_cdcpivot(const char *const *argv, const char *stdin_data, size_t stdin_
     const char *const *extra_env, const char *stdout_path, struct run_result *r);
 void run_free(struct run_result *r);
 
+/* Removes dir and everything in it (rm -rf); dir holds no quote. */
+void remove_tree(const char *dir);
+
 /* Reads a whole file; returns NULL if it does not exist. */
 char *read_file(const char *path, size_t *len);
 
