@@ -54,6 +54,7 @@ struct pivot {
 	const struct options *opts;
 	struct writer writer;
 	struct writer_template rows; /* the current event's shared cells */
+	long old_source_meta;      /* old_source's place in --meta, or -1 */
 	struct diff diff;
 	struct buf scratch;        /* rendered values of the current event */
 	struct cell *cells;

@@ -113,7 +113,7 @@ kafkarecord_fill(struct kafkarecord *k, const rd_kafka_message_t *m, size_t max_
 	 * (snprintf cost a fifth of taking a record). librdkafka keeps a
 	 * topic's name for the life of its handle. */
 	const char *topic = rd_kafka_topic_name(m->rkt);
-	if (topic != k->where_topic || m->partition != k->where_partition || k->where[0] == '\0') {
+	if (topic != k->where_topic || m->partition != k->where_partition) {
 		snprintf(k->where, sizeof k->where, "%s[%" PRId32 "]", topic, m->partition);
 		k->where_topic = topic;
 		k->where_partition = m->partition;

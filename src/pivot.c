@@ -57,6 +57,10 @@ pivot_init(struct pivot *p, const struct options *o)
 	writer_template_init(&p->rows);
 	p->decode.bytes_hex = o->bytes_hex;
 	p->inserted_ms = INT64_MIN;
+	p->old_source_meta = -1; /* options refuse a --meta name given twice */
+	for (size_t m = 0; m < o->meta.n; m++)
+		if (strcmp(o->meta.names[m], "old_source") == 0)
+			p->old_source_meta = (long)m;
 }
 
 void
@@ -418,15 +422,6 @@ shared_cells(struct pivot *p, const struct envelope *env, int64_t now_ms, const 
 	return t;
 }
 
-static int
-wants_old_source(const struct options *o)
-{
-	for (size_t m = 0; m < o->meta.n; m++)
-		if (strcmp(o->meta.names[m], "old_source") == 0)
-			return 1;
-	return 0;
-}
-
 /* One row per change: the change's own cells over the shared ones,
  * which are encoded once for all of them unless --meta old_source makes
  * a cell of the tail differ from row to row. */
@@ -434,26 +429,21 @@ static void
 write_rows(struct pivot *p, const struct envelope *env, const struct span *ids, struct cell *t,
     size_t ncols, struct buf *out)
 {
-	const struct options *o = p->opts;
 	const struct diff *d = &p->diff;
 	const struct span *olds = ids + d->nids, *news = olds + d->n;
-	int per_row_meta = wants_old_source(o);
 	size_t own = (size_t)(t - p->cells) + COL_CHANGE_FIELD;
-	if (!per_row_meta)
+	if (p->old_source_meta < 0)
 		writer_template_set(&p->writer, &p->rows, p->cells, ncols, own, own + 3);
 	for (size_t i = 0; i < d->n; i++) {
 		t[COL_CHANGE_FIELD] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
 		t[COL_OLD_VALUE] = cell_of(&p->scratch, olds[i]);
 		t[COL_NEW_VALUE] = cell_of(&p->scratch, news[i]);
-		if (!per_row_meta) {
+		if (p->old_source_meta < 0) {
 			writer_template_row(&p->writer, &p->rows, out, p->names, p->cells, ncols);
 			continue;
 		}
-		for (size_t m = 0; m < o->meta.n; m++)
-			if (strcmp(o->meta.names[m], "old_source") == 0) {
-				const char *src = old_source_of(p, env, &d->changes[i]);
-				t[NTAIL + m] = (struct cell){src, src ? strlen(src) : 0};
-			}
+		const char *src = old_source_of(p, env, &d->changes[i]);
+		t[NTAIL + p->old_source_meta] = (struct cell){src, src ? strlen(src) : 0};
 		writer_row(&p->writer, out, p->names, p->cells, ncols);
 	}
 }
