@@ -36,9 +36,12 @@ diff_is_unavailable(const struct diff *d, const cJSON *v, const char *placeholde
 {
 	if (v == NULL)
 		return 0;
-	if (cJSON_IsString(v))
-		return strcmp(v->valuestring, placeholder) == 0 ||
-		    strcmp(v->valuestring, d->placeholder_b64.p) == 0;
+	if (cJSON_IsString(v)) {
+		/* The first byte rules out almost every value without a call. */
+		const char *s = v->valuestring;
+		return (s[0] == placeholder[0] && strcmp(s, placeholder) == 0) ||
+		    (s[0] == d->placeholder_b64.p[0] && strcmp(s, d->placeholder_b64.p) == 0);
+	}
 	if (cJSON_IsArray(v) && v->child != NULL) {
 		for (const cJSON *e = v->child; e != NULL; e = e->next)
 			if (!diff_is_unavailable(d, e, placeholder) || cJSON_IsArray(e))

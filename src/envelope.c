@@ -119,7 +119,7 @@ infix_at(const char *p, size_t len)
  * added to it when it is followed by ,"payload": and is valid UTF-8. NULL
  * when neither. */
 static struct schema_entry *
-fast_schema(struct schema_cache *cache, const char *s, size_t rest)
+fast_schema(struct schema_cache *cache, const char *s, size_t rest, int may_add)
 {
 	const size_t ni = sizeof payload_infix - 1;
 	struct schema_entry *e = schema_cache_recent(cache, s, rest);
@@ -127,7 +127,7 @@ fast_schema(struct schema_cache *cache, const char *s, size_t rest)
 		return e;
 	size_t k = infix_at(s, rest);
 	e = schema_cache_find(cache, s, k, rest);
-	if (e != NULL)
+	if (e != NULL || !may_add)
 		return e;
 	/* A new schema. When the text before the infix is one whole object,
 	 * from its '{' to its '}', that object is the schema (brackets match
@@ -185,24 +185,45 @@ fast_payload(const char *p, size_t plen)
 	return payload;
 }
 
+/* Whether the caller of classify_fast has checked the whole text for NULs
+ * (reject_nul) or left that to it. */
+enum nul_check { NUL_UNCHECKED, NUL_CHECKED };
+
+/* A NUL byte or an escaped NUL in p[0..n). */
+static int
+has_nul(const char *p, size_t n)
+{
+	return memchr(p, '\0', n) != NULL || envbuild_escaped_nul(p, n) != 0;
+}
+
 /* The fast path for JsonConverter output with schemas on, which is always
  * {"schema":<schema>,"payload":<payload>} in that order and compact: the
  * schema is recognised by its bytes in the cache (or parsed once and
  * cached) and only the payload is parsed. Returns 0 without touching env
  * when the text is not exactly of that shape; the general path then parses
- * the whole text and reports whatever is wrong with it. */
+ * the whole text and reports whatever is wrong with it.
+ *
+ * NUL_UNCHECKED: the text has not been through reject_nul. A schema
+ * in the cache was, so only the rest is scanned here; a schema not in the
+ * cache is left to the caller, told by -1: it checks the text whole, then
+ * calls again with NUL_CHECKED, which may add it. That spares the scans of
+ * the schema, four fifths of such a line. */
 static int
-classify_fast(struct envelope *env, const char *text, size_t len)
+classify_fast(struct envelope *env, const char *text, size_t len, enum nul_check checked)
 {
 	const size_t np = sizeof schema_prefix - 1, ni = sizeof payload_infix - 1;
 	if (env->cache == NULL || len < np || memcmp(text, schema_prefix, np) != 0)
 		return 0;
 	const char *s = text + np;
 	size_t rest = len - np;
-	struct schema_entry *e = fast_schema(env->cache, s, rest);
+	struct schema_entry *e = fast_schema(env->cache, s, rest, checked == NUL_CHECKED);
+	if (e == NULL && checked == NUL_UNCHECKED)
+		return -1;
 	if (e == NULL || e->len + ni > rest || memcmp(s + e->len, payload_infix, ni) != 0)
 		return 0;
 	const char *p = s + e->len + ni;
+	if (checked == NUL_UNCHECKED && has_nul(p, (size_t)(text + len - p)))
+		return 0;
 	cJSON *payload = fast_payload(p, (size_t)(text + len - p));
 	if (payload == NULL)
 		return 0;
@@ -237,7 +258,7 @@ classify_value(struct envelope *env, const char *text, size_t len, size_t col0, 
 		envbuild_skip(env, SKIP_TOMBSTONE);
 		return;
 	}
-	if (classify_fast(env, text, len))
+	if (classify_fast(env, text, len, NUL_CHECKED) > 0)
 		return;
 	if (text[0] != '{') {
 		if (what[0] != '\0')
@@ -390,12 +411,15 @@ parse_line(struct envelope *env, const char *line, size_t len)
 		envbuild_skip(env, SKIP_TOMBSTONE);
 		return;
 	}
+	/* The fast path checks the NULs and UTF-8 of what it did not take
+	 * from the schema cache (cached schemas were checked once); anything
+	 * else is checked here, whole. */
+	int fast = line[i] == '{' ? classify_fast(env, line + i, len - i, NUL_UNCHECKED) : 0;
+	if (fast > 0)
+		return;
 	if (reject_nul(env, line, len, "") < 0)
 		return;
-	/* The fast path checks the UTF-8 of what it did not take from the
-	 * schema cache (cached schemas were checked once); anything else is
-	 * checked here, whole. */
-	if (line[i] == '{' && classify_fast(env, line + i, len - i))
+	if (fast < 0 && classify_fast(env, line + i, len - i, NUL_CHECKED) > 0)
 		return;
 	size_t bad = utf8_invalid_at(line, len);
 	if (bad > 0)
@@ -444,13 +468,17 @@ envelope_parse_record(struct envelope *env, struct schema_cache *cache, const cJ
 		envbuild_skip(env, SKIP_TOMBSTONE);
 		return;
 	}
-	if (reject_nul(env, value, len, "record value: ") < 0)
-		return;
-	/* As on a line: the fast path checks the UTF-8 of what it takes. */
+	/* As on a line: the fast path checks the NULs and UTF-8 of what it
+	 * takes. */
 	size_t i = 0;
 	while (i < len && is_blank(value[i]))
 		i++;
-	if (i < len && value[i] == '{' && classify_fast(env, value + i, len - i))
+	int fast = i < len && value[i] == '{' ? classify_fast(env, value + i, len - i, NUL_UNCHECKED) : 0;
+	if (fast > 0)
+		return;
+	if (reject_nul(env, value, len, "record value: ") < 0)
+		return;
+	if (fast < 0 && classify_fast(env, value + i, len - i, NUL_CHECKED) > 0)
 		return;
 	size_t bad = utf8_invalid_at(value, len);
 	if (bad > 0) {

@@ -9,7 +9,14 @@ utf8_invalid_at(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
-		/* Skip ASCII eight bytes at a time. */
+		/* Skip ASCII 32, then eight bytes at a time. */
+		while (i + 32 <= n) {
+			uint64_t w[4];
+			memcpy(w, p + i, 32);
+			if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL)
+				break;
+			i += 32;
+		}
 		while (i + 8 <= n) {
 			uint64_t w;
 			memcpy(&w, p + i, 8);

@@ -128,8 +128,9 @@ kills_until_done() {
 		wait_until 30 native_assigned_since "$name" "${before:-0}" ||
 			fail "$name: no assignment in 30 s: $(tail -n 5 "$native_dir/$name.log")"
 		# On a loaded machine the stream may be read to its end before
-		# the last kills: those then test a restart at the end.
-		wait_until 30 grown "$native_dir/$name.csv" "$rows" || read_whole "$native_dir/$name.csv" ||
+		# the last kills: those then test a restart at the end (and
+		# must not wait for a row that cannot come).
+		wait_until 30 grown_or_whole "$native_dir/$name.csv" "$rows" ||
 			fail "$name: no new row in 30 s: $(tail -n 5 "$native_dir/$name.log")"
 		native_pause
 		kill -KILL -- "-$pid" 2>/dev/null || :
@@ -140,6 +141,10 @@ kills_until_done() {
 
 read_whole() { # FILE: it holds as many rows as the reference, or more
 	[ "$(lines "$1")" -ge "$(lines "$native_dir/reference.csv")" ]
+}
+
+grown_or_whole() { # FILE ROWS
+	grown "$1" "$2" || read_whole "$1"
 }
 
 native_assigned_since() { # NAME COUNT

@@ -709,6 +709,93 @@ START_TEST(cached_schema_end)
 }
 END_TEST
 
+/* ---- NULs behind a cached schema ------------------------------------------ */
+
+/* A NUL (a byte, or the escape cJSON would cut a string at) in the payload
+ * or after it, on a line whose schema the cache holds: the fast path scans
+ * only what the cache did not vouch for, so these must still be rejected,
+ * at the column of the whole line, as without a cache. '#' marks where. */
+static const char *const nul_payloads[] = {
+	"{\"after\":{\"id\":\"a#b\"},\"op\":\"c\"}}",
+	"{\"after\":{\"id\":1},\"op\":\"c\",\"#\":1}}",
+	"{\"after\":{\"id\":1},\"op\":\"c\"}}#",
+};
+
+/* line with '#' replaced by a NUL byte (esc 0) or by \u0000 (esc 1);
+ * returns its length and the column of '#'. */
+static size_t
+nul_line(char *line, size_t n, const char *payload, int esc, size_t *col)
+{
+	char text[512];
+	int k = snprintf(text, sizeof text, "{\"schema\":" VSCHEMA ",\"payload\":%s", payload);
+	ck_assert(k > 0 && (size_t)k < sizeof text);
+	const char *mark = strchr(text, '#');
+	*col = (size_t)(mark - text) + 1;
+	size_t at = (size_t)(mark - text), len = 0;
+	memcpy(line, text, at);
+	len = at;
+	if (esc) {
+		memcpy(line + len, "\\u0000", 6);
+		len += 6;
+	} else {
+		line[len++] = '\0';
+	}
+	size_t tail = strlen(mark + 1);
+	ck_assert(len + tail < n);
+	memcpy(line + len, mark + 1, tail);
+	return len + tail;
+}
+
+START_TEST(cached_schema_nul)
+{
+	struct jsonarena arena;
+	jsonarena_init(&arena);
+	const char *warm = "{\"schema\":" VSCHEMA ",\"payload\":" EV_U "}";
+	for (int esc = 0; esc < 2; esc++) {
+		struct schema_cache *cache = schema_cache_new(8, 0);
+		for (int pass = 0; pass < 3; pass++) {
+			/* passes 0 and 1: the schema is not cached (a rejected line
+			 * adds nothing); 2: a good line in between cached it */
+			char line[600];
+			size_t col;
+			size_t n = nul_line(line, sizeof line, nul_payloads[_i], esc, &col);
+			char *copy = malloc(n);
+			memcpy(copy, line, n);
+			struct envelope env, plain;
+			jsonarena_reset(&arena);
+			jsonarena_enter(&arena);
+			if (pass == 2) {
+				envelope_parse_cached(&env, cache, warm, strlen(warm));
+				ck_assert_int_eq(env.kind, ENVELOPE_CHANGE);
+				envelope_clear(&env);
+			}
+			envelope_parse_cached(&env, cache, copy, n);
+			envelope_parse(&plain, copy, n);
+			char want[sizeof plain.reason + 32];
+			snprintf(want, sizeof want, esc ? "escaped NUL (\\u0000) in a string at column %zu," :
+			    "NUL byte at column %zu", col);
+			ck_assert_msg(env.kind == ENVELOPE_REJECT, "esc %d pass %d: not rejected", esc, pass);
+			ck_assert_msg(strstr(env.reason, want) == env.reason, "esc %d pass %d: %s", esc, pass,
+			    env.reason);
+			ck_assert_str_eq(env.reason, plain.reason);
+			envelope_clear(&env);
+			envelope_clear(&plain);
+			jsonarena_leave();
+
+			struct envelope rec;
+			envelope_parse_record(&rec, cache, NULL, copy, n);
+			snprintf(want, sizeof want, "record value: %s", plain.reason);
+			ck_assert_int_eq(rec.kind, ENVELOPE_REJECT);
+			ck_assert_str_eq(rec.reason, want);
+			envelope_clear(&rec);
+			free(copy);
+		}
+		schema_cache_free(cache);
+	}
+	jsonarena_free(&arena);
+}
+END_TEST
+
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -722,6 +809,7 @@ envelope_suite(void)
 	tcase_add_test(tc, skip_names);
 	tcase_add_test(tc, kafka_record);
 	tcase_add_loop_test(tc, cached_schema_end, 0, NCASES(ended_schemas));
+	tcase_add_loop_test(tc, cached_schema_nul, 0, NCASES(nul_payloads));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("images");
