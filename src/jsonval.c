@@ -173,6 +173,14 @@ jsonval_int64(const cJSON *v, int64_t *out)
 		return parse_int64(v->valuestring, strlen(v->valuestring), out);
 	if (!cJSON_IsNumber(v))
 		return -1;
+	double d = v->valuedouble;
+	/* Below 2^53 an integral double is exactly its literal's value when
+	 * that is an integer, and is what the double path below gives when
+	 * it is not (1.0, 1e3): the literal need not be read. */
+	if (d == floor(d) && d > -9007199254740992.0 && d < 9007199254740992.0) {
+		*out = (int64_t)d;
+		return 0;
+	}
 	if ((v->type & cJSON_IsReference) && v->valuestring != NULL) {
 		char tmp[32];
 		const char *p;
@@ -180,7 +188,6 @@ jsonval_int64(const cJSON *v, int64_t *out)
 		if (parse_int64(p, n, out) == 0)
 			return 0;
 	}
-	double d = v->valuedouble;
 	if (d != floor(d) || !(d >= -9.2e18 && d <= 9.2e18))
 		return -1;
 	*out = (int64_t)d;

@@ -199,16 +199,23 @@ note_mismatch(struct pivot *p, const char *name, int why)
 	p->mismatch[p->nmismatch++] = (struct pivot_mismatch){name, why};
 }
 
-/* A column value, decoded through its schema when the event has one. */
+/* The decoder of column name in this event's schema; NULL without one. */
+static const struct decode_column *
+column_decoder(const struct pivot *p, const char *name)
+{
+	return p->table != NULL ? decode_table_column(p->table, name) : NULL;
+}
+
+/* A column value, decoded through its schema (col, from column_decoder)
+ * when the event has one. */
 static struct span
-render_column(struct pivot *p, const char *name, const cJSON *v)
+render_column(struct pivot *p, const char *name, const struct decode_column *col, const cJSON *v)
 {
 	if (p->table == NULL || v == NULL)
 		return render(&p->scratch, v);
 	struct span s = {p->scratch.len, 0, 0};
 	int mismatch = 0;
-	s.null = !decode_render(&p->scratch, decode_table_column(p->table, name), v, &p->decode,
-	    &mismatch);
+	s.null = !decode_render(&p->scratch, col, v, &p->decode, &mismatch);
 	s.len = p->scratch.len - s.off;
 	if (mismatch)
 		note_mismatch(p, name, mismatch);
@@ -361,11 +368,16 @@ render_values(struct pivot *p, const struct envelope *env)
 	struct span *ids = p->spans, *olds = ids + d->nids, *news = olds + d->n, *meta = news + d->n;
 	p->scratch.len = 0;
 	choose_table(p, env);
-	for (size_t i = 0; i < d->nids; i++)
-		ids[i] = render_column(p, d->id_names[i], d->id_values[i]);
+	for (size_t i = 0; i < d->nids; i++) {
+		const char *name = d->id_names[i];
+		ids[i] = render_column(p, name, column_decoder(p, name), d->id_values[i]);
+	}
 	for (size_t i = 0; i < d->n; i++) {
-		olds[i] = render_column(p, d->changes[i].name, d->changes[i].old);
-		news[i] = render_column(p, d->changes[i].name, d->changes[i].new);
+		/* One lookup for both values of a change. */
+		const char *name = d->changes[i].name;
+		const struct decode_column *col = column_decoder(p, name);
+		olds[i] = render_column(p, name, col, d->changes[i].old);
+		news[i] = render_column(p, name, col, d->changes[i].new);
 	}
 	for (size_t i = 0; i < o->meta.n; i++)
 		meta[i] = meta_value(p, env, o->meta.names[i]);

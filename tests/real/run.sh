@@ -20,7 +20,8 @@
 #   walkthrough  examples/walkthrough.sql with psql; every row of the file
 #                against what PostgreSQL recorded (see real.py), the first 14
 #                against the seed's holding_pivot table
-#   latency      50 single-row transactions, commit to row in the file
+#   latency      REAL_LATENCY_N (20) single-row transactions, commit to row
+#                in the file
 #   native-*     cdcpivot --brokers on this broker (tests/e2e/native.sh's
 #                steps: one member, SIGKILLs, a group, --state in a group)
 # Each step prints "ok" or "FAIL"; then "real: N passed, N failed". A
@@ -254,7 +255,7 @@ walkthrough() {
 latency() {
 	python3 "$REAL_PY" latency \
 		"[\"psql\", \"-X\", \"-q\", \"-A\", \"-t\", \"-v\", \"ON_ERROR_STOP=1\", \"-h\", \"127.0.0.1\", \"-p\", \"$pg_port\", \"-U\", \"data_engineer\", \"-d\", \"data_engineer\"]" \
-		"$out" 50 5000 | tee "$sdir/latency"
+		"$out" "${REAL_LATENCY_N:-20}" 5000 | tee "$sdir/latency"
 	# and those rows are right too
 	oracle_rows oracle "$HOLDING_SPEC" "$sdir/snapshot.json" "$sdir/expected.all" "$snap_t0" "$snap_t1"
 	wait_rows "$(expected_count "$sdir/expected.all")" "$out"
