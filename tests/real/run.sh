@@ -23,7 +23,8 @@
 #   latency      REAL_LATENCY_N (20) single-row transactions, commit to row
 #                in the file
 #   native-*     cdcpivot --brokers on this broker (tests/e2e/native.sh's
-#                steps: one member, SIGKILLs, a group, --state in a group)
+#                steps: one member, a group; on KRaft also SIGKILLs and
+#                --state in a group)
 # Each step prints "ok" or "FAIL"; then "real: N passed, N failed". A
 # component that does not start fails the run at once, with its log's end.
 #
@@ -494,7 +495,7 @@ replay_check() {
 # PIVOT_INPUT=kcat (kcat -G | cdcpivot -u, the pipe alternative) share the 3 partitions of
 # the seed's topic; their files together equal the single consumer's
 # holding-pivot.txt. Then one member is killed (SIGKILL, its whole process
-# group, as a container is) in the middle of a 20,000-event burst and
+# group, as a container is) in the middle of a 10,000-event burst and
 # started again; the rows lost and duplicated against the single consumer
 # are counted and reported, not hidden.
 MEMBER_ARGS="--id holding_id,user_id --fields holding_stock,holding_quantity -u"
@@ -536,12 +537,12 @@ group() {
 
 group_kill() {
 	before=$(lines "$out")
-	psql_pg data_engineer -c "DO \$\$ BEGIN FOR b IN 0..19 LOOP
+	psql_pg data_engineer -c "DO \$\$ BEGIN FOR b IN 0..9 LOOP
 		INSERT INTO bank.holding SELECT g, g % 97, 'BURST', b FROM generate_series(100000 + b * 1000, 100999 + b * 1000) g;
 		COMMIT; END LOOP; END \$\$"
-	# 20,000 inserts, 2 rows each
-	target=$((before + 40000))
-	wait_until 120 has_rows $((before + 8000)) "$out" || fail "the burst did not start"
+	# 10,000 inserts, 2 rows each
+	target=$((before + 20000))
+	wait_until 120 has_rows $((before + 5000)) "$out" || fail "the burst did not start"
 	victim=$(cat "$sdir/group/m2.pid")
 	kill -KILL -- "-$victim"
 	killed_at=$(cat "$sdir"/group/m*.txt | wc -l)
@@ -549,7 +550,7 @@ group_kill() {
 	start_member m2
 	wait_until 180 settled "$target" || fail "after the kill: single consumer $(lines "$out"), members $(union_rows) of $target rows"
 	python3 "$REAL_PY" union "$out" "$sdir"/group/m*.txt | tee "$sdir/kill.result"
-	echo "20,000-event burst, member m2 killed (SIGKILL) with $killed_at rows written and restarted: $(cat "$sdir/kill.result")" >"$tmp/note"
+	echo "10,000-event burst, member m2 killed (SIGKILL) with $killed_at rows written and restarted: $(cat "$sdir/kill.result")" >"$tmp/note"
 	cp "$tmp/note" "$tmp/kill.$stack"
 }
 
@@ -726,7 +727,12 @@ for stack in "${stacks[@]}"; do
 		start olap-venv olap_venv
 		step "$stack-olap" olap
 	fi
-	for n in setup same kill group state; do
+	# The SIGKILL and --state steps on the KRaft stack only (the newer
+	# broker, and the one Kafka keeps), for CI's time: on ZooKeeper's the
+	# consumer reads and rebalances as a member of a group.
+	native_steps="setup same kill group state"
+	[ "$stack" != zk ] || native_steps="setup same group"
+	for n in $native_steps; do
 		step "$stack-native-$n" native_real "native_$n"
 	done
 	start "$stack-scenarios" scenarios_start
