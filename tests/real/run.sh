@@ -495,7 +495,7 @@ replay_check() {
 # PIVOT_INPUT=kcat (kcat -G | cdcpivot -u, the pipe alternative) share the 3 partitions of
 # the seed's topic; their files together equal the single consumer's
 # holding-pivot.txt. Then one member is killed (SIGKILL, its whole process
-# group, as a container is) in the middle of a 10,000-event burst and
+# group, as a container is) in the middle of a 20,000-event burst and
 # started again; the rows lost and duplicated against the single consumer
 # are counted and reported, not hidden.
 MEMBER_ARGS="--id holding_id,user_id --fields holding_stock,holding_quantity -u"
@@ -537,12 +537,12 @@ group() {
 
 group_kill() {
 	before=$(lines "$out")
-	psql_pg data_engineer -c "DO \$\$ BEGIN FOR b IN 0..9 LOOP
+	psql_pg data_engineer -c "DO \$\$ BEGIN FOR b IN 0..19 LOOP
 		INSERT INTO bank.holding SELECT g, g % 97, 'BURST', b FROM generate_series(100000 + b * 1000, 100999 + b * 1000) g;
 		COMMIT; END LOOP; END \$\$"
-	# 10,000 inserts, 2 rows each
-	target=$((before + 20000))
-	wait_until 120 has_rows $((before + 5000)) "$out" || fail "the burst did not start"
+	# 20,000 inserts, 2 rows each
+	target=$((before + 40000))
+	wait_until 120 has_rows $((before + 8000)) "$out" || fail "the burst did not start"
 	victim=$(cat "$sdir/group/m2.pid")
 	kill -KILL -- "-$victim"
 	killed_at=$(cat "$sdir"/group/m*.txt | wc -l)
@@ -550,7 +550,7 @@ group_kill() {
 	start_member m2
 	wait_until 180 settled "$target" || fail "after the kill: single consumer $(lines "$out"), members $(union_rows) of $target rows"
 	python3 "$REAL_PY" union "$out" "$sdir"/group/m*.txt | tee "$sdir/kill.result"
-	echo "10,000-event burst, member m2 killed (SIGKILL) with $killed_at rows written and restarted: $(cat "$sdir/kill.result")" >"$tmp/note"
+	echo "20,000-event burst, member m2 killed (SIGKILL) with $killed_at rows written and restarted: $(cat "$sdir/kill.result")" >"$tmp/note"
 	cp "$tmp/note" "$tmp/kill.$stack"
 }
 
