@@ -44,6 +44,16 @@ struct schema_entry *schema_cache_recent(struct schema_cache *c, const char *tex
 struct schema_entry *schema_cache_find(struct schema_cache *c, const char *text, size_t n,
     size_t len);
 
+/* The entry whose bytes are text[0..n), for n the length of one of the
+ * last SCHEMA_CACHE_LENGTHS distinct-length schemas hit, where text[n..len)
+ * starts with follow[0..nfollow); NULL when none. For a caller that knows
+ * what follows a schema: when tables interleave, every message's schema is
+ * another than the last's, but its length is one of a few, and trying
+ * those costs less than searching the text for where the schema ends. */
+#define SCHEMA_CACHE_LENGTHS 8
+struct schema_entry *schema_cache_guess(struct schema_cache *c, const char *text, size_t len,
+    const char *follow, size_t nfollow);
+
 /* Copies text[0..len), parses it and stores it, evicting the least recently
  * used entry when full. Returns NULL if the text is not one valid JSON
  * object or null. The entry stays valid until it is evicted by a later

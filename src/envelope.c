@@ -123,6 +123,8 @@ fast_schema(struct schema_cache *cache, const char *s, size_t rest, int may_add)
 {
 	const size_t ni = sizeof payload_infix - 1;
 	struct schema_entry *e = schema_cache_recent(cache, s, rest);
+	if (e == NULL)
+		e = schema_cache_guess(cache, s, rest, payload_infix, ni);
 	if (e != NULL)
 		return e;
 	size_t k = infix_at(s, rest);

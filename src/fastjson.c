@@ -28,9 +28,9 @@ enum { NODE_BATCH = 32 };
  * strings. Plain locals of fastjson_parse, passed to its inlined steps,
  * so that they live in registers. */
 struct scan {
-	const unsigned char *end; /* end of the text */
-	char *strings;            /* room for every string still to come */
-	cJSON *nodes;             /* room for nfree more nodes */
+	const unsigned char *text, *end; /* the text */
+	char *copy;                      /* a copy of it, where strings end */
+	cJSON *nodes;                    /* room for nfree more nodes */
 	size_t nfree;
 };
 
@@ -204,30 +204,11 @@ closing_quote(const unsigned char *q, const unsigned char *end, int *escaped)
 	}
 }
 
-/* dst[0..n) = src[0..n), in words: strings are short, and a call to
- * memcpy costs more than the copy. A short string takes one word when the
- * text has 8 bytes from src on (dst always has: see fastjson_parse); a
- * longer one ends with a word that overlaps the one before. */
-STEP void
-copy_short(char *dst, const unsigned char *src, size_t n, const unsigned char *end)
-{
-	if (n < 8) {
-		if (end - src >= 8) {
-			memcpy(dst, src, 8);
-		} else {
-			for (size_t i = 0; i < n; i++)
-				dst[i] = (char)src[i];
-		}
-		return;
-	}
-	for (size_t i = 0; i + 8 <= n; i += 8)
-		memcpy(dst + i, src + i, 8);
-	memcpy(dst + n - 8, src + n - 8, 8);
-}
-
-/* The string whose opening quote is at p, copied NUL-terminated into
- * s->strings (*out); returns the byte after its closing quote, or NULL
- * when declined. */
+/* The string whose opening quote is at p, NUL-terminated in place in the
+ * text's copy (*out): a string's contents are at most as long in their
+ * copy as in the text (no escape is shorter than its UTF-8), and the
+ * closing quote leaves room for the NUL. Returns the byte after the
+ * closing quote, or NULL when declined. */
 STEP const unsigned char *
 string(struct scan *s, const unsigned char *p, char **out)
 {
@@ -236,21 +217,11 @@ string(struct scan *s, const unsigned char *p, char **out)
 	const unsigned char *q = closing_quote(a, s->end, &escaped);
 	if (q == NULL)
 		return NULL;
-	size_t n = (size_t)(q - a);
-	/* A string's copy (n bytes at most, and a NUL) is shorter than its
-	 * text (n bytes and two quotes): all fit in one block of the text's
-	 * length (and a word, for copy_short), taken once per parse. */
-	*out = s->strings;
-	if (!escaped) {
-		copy_short(s->strings, a, n, s->end);
-		s->strings[n] = '\0';
-		s->strings += n + 1;
-	} else {
-		char *nul = unescape(s->strings, a, n);
-		if (nul == NULL)
-			return NULL;
-		s->strings = nul + 1;
-	}
+	*out = s->copy + (a - s->text);
+	if (!escaped)
+		s->copy[q - s->text] = '\0';
+	else if (unescape(*out, a, (size_t)(q - a)) == NULL)
+		return NULL;
 	return q + 1;
 }
 
@@ -549,9 +520,14 @@ fastjson_parse(const char *text, size_t len, size_t *end_off)
 	if (len == 0 || (unsigned char)text[0] == 0xEF) /* a BOM: cJSON skips it */
 		return NULL;
 	const unsigned char *p = (const unsigned char *)text;
-	struct scan s = {p + len, jsonarena_alloc(len + 8), NULL, 0};
-	if (s.strings == NULL)
+	/* One copy of the text, taken whole (a prefix parse copies what
+	 * follows the value too: once, as every scan of a line reads it): its
+	 * strings are cut out of it where they lie, which costs less than a
+	 * copy of each. */
+	struct scan s = {p, p + len, jsonarena_alloc(len), NULL, 0};
+	if (s.copy == NULL)
 		return NULL;
+	memcpy(s.copy, text, len);
 	const unsigned char *end_at;
 	cJSON *root = parse(&s, p, &end_at);
 	if (root == NULL)

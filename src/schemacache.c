@@ -31,6 +31,7 @@ struct schema_cache {
 	size_t mask;
 	size_t newest, oldest;
 	size_t recent[2];        /* the last two hits: a key and a value schema */
+	size_t lengths[SCHEMA_CACHE_LENGTHS]; /* of the last schemas hit, distinct, the last first */
 };
 
 struct schema_cache *
@@ -113,6 +114,20 @@ make_newest(struct schema_cache *c, size_t i)
 		c->oldest = i;
 }
 
+/* n to the front of c->lengths, once: where it was, or in the place of
+ * the length hit longest ago. */
+static void
+note_length(struct schema_cache *c, size_t n)
+{
+	if (c->lengths[0] == n)
+		return;
+	size_t k = 1;
+	while (k < SCHEMA_CACHE_LENGTHS - 1 && c->lengths[k] != n)
+		k++;
+	memmove(&c->lengths[1], &c->lengths[0], k * sizeof c->lengths[0]);
+	c->lengths[0] = n;
+}
+
 static struct schema_entry *
 hit(struct schema_cache *c, size_t i)
 {
@@ -123,6 +138,7 @@ hit(struct schema_cache *c, size_t i)
 	if (c->recent[0] != i) {
 		c->recent[1] = c->recent[0];
 		c->recent[0] = i;
+		note_length(c, c->slots[i].e.len);
 	}
 	return &c->slots[i].e;
 }
@@ -162,6 +178,22 @@ struct schema_entry *
 schema_cache_find(struct schema_cache *c, const char *text, size_t n, size_t len)
 {
 	return n == 0 || n >= len ? NULL : lookup(c, text, n, len);
+}
+
+struct schema_entry *
+schema_cache_guess(struct schema_cache *c, const char *text, size_t len, const char *follow,
+    size_t nfollow)
+{
+	for (size_t k = 0; k < SCHEMA_CACHE_LENGTHS; k++) {
+		size_t n = c->lengths[k];
+		if (n == 0 || nfollow == 0 || n + nfollow > len || text[n] != follow[0] ||
+		    memcmp(text + n, follow, nfollow) != 0)
+			continue;
+		struct schema_entry *e = lookup(c, text, n, len);
+		if (e != NULL)
+			return e;
+	}
+	return NULL;
 }
 
 static void

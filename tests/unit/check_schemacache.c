@@ -229,6 +229,60 @@ START_TEST(recent_holds_the_last_two)
 }
 END_TEST
 
+/* A schema of n characters, "{"name":"x...x"}" padded to n (n >= 11). */
+static char *
+schema_of(char *buf, size_t n, char fill)
+{
+	size_t k = n - 11;
+	memcpy(buf, "{\"name\":\"", 9);
+	memset(buf + 9, fill, k);
+	memcpy(buf + 9 + k, "\"}", 3);
+	return buf;
+}
+
+/* _guess finds a cached schema that is not one of the last two, by the
+ * length of one of the last SCHEMA_CACHE_LENGTHS distinct lengths hit,
+ * only where follow comes right after it; it forgets the length hit
+ * longest ago, and a schema of a remembered length that is not cached is
+ * not found. */
+START_TEST(guess_by_recent_lengths)
+{
+	enum { N = SCHEMA_CACHE_LENGTHS + 1 };
+	struct schema_cache *c = schema_cache_new(64, 0);
+	static const char follow[] = ",\"payload\":";
+	char sch[N][64], text[N][96];
+	struct schema_entry *e[N];
+	for (int i = 0; i < N; i++) {
+		schema_of(sch[i], (size_t)(20 + i), (char)('a' + i));
+		e[i] = add(c, sch[i]);
+		snprintf(text[i], sizeof text[i], "%s%s{}}", sch[i], follow);
+	}
+	/* Hit every length once, oldest first (adding hit them too). */
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_eq(match(c, text[i]), e[i]);
+	/* The last SCHEMA_CACHE_LENGTHS are guessed, the first is forgotten. */
+	ck_assert_ptr_null(schema_cache_guess(c, text[0], strlen(text[0]), follow, strlen(follow)));
+	for (int i = 1; i < N; i++)
+		ck_assert_ptr_eq(schema_cache_guess(c, text[i], strlen(text[i]), follow, strlen(follow)), e[i]);
+	/* Only where follow comes after it. */
+	char other[96];
+	snprintf(other, sizeof other, "%s,\"payloax\":{}}", sch[5]);
+	ck_assert_ptr_null(schema_cache_guess(c, other, strlen(other), follow, strlen(follow)));
+	/* A schema of a remembered length but other bytes. */
+	char same_len[64];
+	schema_of(same_len, 25, 'z');
+	snprintf(other, sizeof other, "%s%s{}}", same_len, follow);
+	ck_assert_ptr_null(schema_cache_guess(c, other, strlen(other), follow, strlen(follow)));
+	/* An entry that is a prefix of a longer schema is not that schema:
+	 * the byte after it is the longer one's, not follow's. */
+	char longer[64];
+	snprintf(longer, sizeof longer, "%.*s", 24, sch[5]);
+	snprintf(other, sizeof other, "%sQ\"}%s{}}", longer, follow);
+	ck_assert_ptr_null(schema_cache_guess(c, other, strlen(other), follow, strlen(follow)));
+	schema_cache_free(c);
+}
+END_TEST
+
 /* The byte bound holds exactly: schemas whose text adds up to the bound
  * all stay; one byte more evicts the oldest. */
 START_TEST(byte_bound_is_exact)
@@ -275,6 +329,7 @@ schemacache_suite(void)
 	tcase_add_test(tc, lru_eviction);
 	tcase_add_test(tc, byte_bound_is_exact);
 	tcase_add_test(tc, recent_holds_the_last_two);
+	tcase_add_test(tc, guess_by_recent_lengths);
 	tcase_add_test(tc, kept_tree_is_the_schema);
 	tcase_add_loop_test(tc, value_extent, 0, sizeof extents / sizeof extents[0]);
 	suite_add_tcase(s, tc);
