@@ -24,7 +24,8 @@
 #
 # NATIVE_BOOT points the steps at another broker (bootstrap servers: the
 # real one of tests/real/run.sh, which runs setup, same, kill, group and
-# state there with fewer events and kills); the
+# state there with fewer events and kills, on its ZooKeeper stack setup,
+# same and group only); the
 # topics NATIVE_TOPIC.{same,kill,kcat,group,outage,state} with 3 partitions must
 # exist there, and NATIVE_DOWN / NATIVE_UP are the commands that take it
 # away and bring it back (for the mock cluster: SIGUSR1 / SIGUSR2 to it).
