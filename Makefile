@@ -39,7 +39,7 @@ $(BUILD)/%.o: src/%.c $(wildcard include/*.h) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/*.h tests/unit/*.h) tests/fuzz/treecmp.h Makefile
+$(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/*.h tests/unit/*.h tests/fuzz/*.h) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
 
@@ -180,7 +180,7 @@ bench-state: $(BUILD)/statestore
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BUILD)/fuzz_line: tests/fuzz/fuzz_line.c tests/fuzz/treecmp.h $(LIB_SRCS) $(wildcard include/*.h) Makefile
+$(BUILD)/fuzz_line: tests/fuzz/fuzz_line.c $(wildcard tests/fuzz/*.h) $(LIB_SRCS) $(wildcard include/*.h) Makefile
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Werror $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_line.c \
 		$(filter-out src/pipeline.c,$(LIB_SRCS)) $(CJSON_LIBS) $(SQLITE_LIBS)

@@ -50,6 +50,12 @@ cJSON *jsonval_parse(const char *text, size_t len, size_t *err_off, int *trailin
  * *end_off receives the offset just past the value. */
 cJSON *jsonval_parse_prefix(const char *text, size_t len, size_t *end_off);
 
+/* The same, faster where the text's objects have the members shape says
+ * (fastjson.h); the tree is the same with any shape. */
+struct fastjson_shape;
+cJSON *jsonval_parse_prefix_shaped(const char *text, size_t len, size_t *end_off,
+    const struct fastjson_shape *shape);
+
 /* The literal text of a number node: its original bytes when the tree came
  * from jsonval_parse, else cJSON's double printed with 17 significant
  * digits. Returns the length; *p is valid as long as the text (or tmp). */

@@ -5,6 +5,8 @@
 
 #include <cjson/cJSON.h>
 
+struct fastjson_shape;
+
 /* With schemas.enable=true every message of a topic repeats the same
  * ~2 KB "schema" object, about 80 % of the bytes. Parsing it again for every
  * message would dominate the run, so a schema is recognised by its bytes
@@ -19,6 +21,8 @@ struct schema_entry {
 	size_t len;
 	cJSON *schema;         /* parsed from bytes (numbers point into bytes);
 	                          NULL for "schema":null */
+	struct fastjson_shape *shape; /* its payloads' member names, for
+	                                 fastjson (payloadshape.h), or NULL */
 	void *derived;         /* what a later stage derived from it, or NULL */
 	void (*free_derived)(void *);
 	unsigned long used;    /* for least-recently-used eviction */

@@ -163,12 +163,12 @@ is_space_or_eol(char c)
  * which could start a key<TAB>value split that the general path decides)
  * around it. NULL when it is not exactly so. */
 static cJSON *
-fast_payload(const char *p, size_t plen)
+fast_payload(const char *p, size_t plen, const struct fastjson_shape *shape)
 {
 	if (plen == 0 || p[0] != '{' || utf8_invalid_at(p, plen) != 0)
 		return NULL;
 	size_t end;
-	cJSON *payload = jsonval_parse_prefix(p, plen, &end);
+	cJSON *payload = jsonval_parse_prefix_shaped(p, plen, &end, shape);
 	if (payload == NULL)
 		return NULL;
 	size_t j = end;
@@ -226,7 +226,7 @@ classify_fast(struct envelope *env, const char *text, size_t len, enum nul_check
 	const char *p = s + e->len + ni;
 	if (checked == NUL_UNCHECKED && has_nul(p, (size_t)(text + len - p)))
 		return 0;
-	cJSON *payload = fast_payload(p, (size_t)(text + len - p));
+	cJSON *payload = fast_payload(p, (size_t)(text + len - p), e->shape);
 	if (payload == NULL)
 		return 0;
 	envbuild_keep(env, payload);

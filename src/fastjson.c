@@ -32,14 +32,19 @@ struct scan {
 	char *copy;                      /* a copy of it, where strings end */
 	cJSON *nodes;                    /* room for nfree more nodes */
 	size_t nfree;
+	const struct fastjson_shape *shape; /* the root's, or NULL */
 };
 
-/* An object or array being filled: its node, its last item so far, and
- * the byte that closes it. */
+/* An object or array being filled: its node, its last item so far, the
+ * byte that closes it, and, in an object read as its shape says so far,
+ * that shape and the index of the member expected next (the one just
+ * read is next - 1). */
 struct frame {
 	cJSON *node;
 	cJSON *last;
 	unsigned char close;
+	const struct fastjson_shape *shape;
+	size_t next;
 };
 
 /* cJSON's whitespace is every byte up to 0x20, NUL and controls too. */
@@ -402,13 +407,60 @@ past(const unsigned char *p, const unsigned char *end, unsigned char c)
 	return p < end && *p == c ? p + 1 : NULL;
 }
 
+/* Whether p[0..n) and q[0..n) are the same bytes, a word at a time
+ * (a name is too short for a call to pay). */
+STEP int
+same_bytes(const unsigned char *p, const char *q, size_t n)
+{
+	if (n < 8) {
+		uint32_t a, b, c, d;
+		if (n < 4)
+			return memcmp(p, q, n) == 0;
+		memcpy(&a, p, 4);
+		memcpy(&b, q, 4);
+		memcpy(&c, p + n - 4, 4);
+		memcpy(&d, q + n - 4, 4);
+		return a == b && c == d;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8)
+		if (swar_load(p + i) != swar_load(q + i))
+			return 0;
+	return swar_load(p + n - 8) == swar_load(q + n - 8);
+}
+
+/* The member name and colon the shape of f expects next, when they are
+ * at p: its name in *key, cut out of the copy as string() would (the
+ * pattern holds no quote or backslash, so the string ends where the
+ * pattern's quote does and has no escape); where its value starts. Else
+ * NULL, and f follows no shape from here on. */
+STEP const unsigned char *
+expected_name(struct scan *s, struct frame *f, const unsigned char *p, char **key)
+{
+	if (f->next < f->shape->n) {
+		const struct fastjson_member *m = &f->shape->member[f->next];
+		if ((size_t)(s->end - p) >= m->qlen && same_bytes(p, m->quoted, m->qlen)) {
+			f->next++;
+			*key = s->copy + (p + 1 - s->text);
+			s->copy[p + m->qlen - 2 - s->text] = '\0';
+			return p + m->qlen;
+		}
+	}
+	f->shape = NULL;
+	return NULL;
+}
+
 /* An object member's name and colon at p, the name in *key; where its
  * value starts (maybe at whitespace: parse skips it), or NULL. */
 STEP const unsigned char *
-member_name(struct scan *s, const unsigned char *p, char **key)
+member_name(struct scan *s, struct frame *f, const unsigned char *p, char **key)
 {
 	if (p < s->end && *p <= 0x20)
 		p = skip_ws(p, s->end);
+	if (f->shape != NULL) {
+		const unsigned char *q = expected_name(s, f, p, key);
+		if (q != NULL)
+			return q;
+	}
 	if (p >= s->end || *p != '"' || (p = string(s, p, key)) == NULL)
 		return NULL;
 	return past(p, s->end, ':');
@@ -418,13 +470,13 @@ member_name(struct scan *s, const unsigned char *p, char **key)
  * next member's name (into *key), to where the next value starts; or
  * past the closing byte, with *closed set. NULL for anything else. */
 STEP const unsigned char *
-after_item(struct scan *s, const struct frame *f, const unsigned char *p, char **key, int *closed)
+after_item(struct scan *s, struct frame *f, const unsigned char *p, char **key, int *closed)
 {
 	if (p < s->end && *p <= 0x20)
 		p = skip_ws(p, s->end);
 	*closed = 0;
 	if (p < s->end && *p == ',')
-		return f->close == '}' ? member_name(s, p + 1, key) : p + 1;
+		return f->close == '}' ? member_name(s, f, p + 1, key) : p + 1;
 	if (p < s->end && *p == f->close) {
 		*closed = 1;
 		return p + 1;
@@ -433,12 +485,13 @@ after_item(struct scan *s, const struct frame *f, const unsigned char *p, char *
 }
 
 /* Opens the object or array at p (its node in *out, already linked where
- * it belongs) as frame f: past its opening byte and, in an object, its
- * first member's name, to where the first value starts, or past its
- * closing byte when it is empty (*closed set). NULL when declined. */
+ * it belongs) as frame f, an object read as shape says (NULL: no shape):
+ * past its opening byte and, in an object, its first member's name, to
+ * where the first value starts, or past its closing byte when it is empty
+ * (*closed set). NULL when declined. */
 STEP const unsigned char *
-open_container(struct scan *s, struct frame *f, const unsigned char *p, cJSON **out, char **key,
-    int *closed)
+open_container(struct scan *s, struct frame *f, const unsigned char *p,
+    const struct fastjson_shape *shape, cJSON **out, char **key, int *closed)
 {
 	int object = *p == '{';
 	f->node = new_node(s, object ? cJSON_Object : cJSON_Array);
@@ -446,12 +499,24 @@ open_container(struct scan *s, struct frame *f, const unsigned char *p, cJSON **
 		return NULL;
 	f->last = NULL;
 	f->close = object ? '}' : ']';
+	f->shape = object ? shape : NULL;
+	f->next = 0;
 	*out = f->node;
 	p = skip_ws(p + 1, s->end);
 	*closed = p < s->end && *p == f->close;
 	if (*closed)
 		return p + 1;
-	return object ? member_name(s, p, key) : p;
+	return object ? member_name(s, f, p, key) : p;
+}
+
+/* The shape of the container that is the value read next in frame f's
+ * container (f NULL: the root's), as far as f's shape says. */
+STEP const struct fastjson_shape *
+inner_shape(const struct scan *s, const struct frame *f)
+{
+	if (f == NULL)
+		return s->shape;
+	return f->shape != NULL ? f->shape->member[f->next - 1].inner : NULL;
 }
 
 /* The tree, built without recursion: stack[0..depth) are the containers
@@ -477,7 +542,8 @@ parse(struct scan *s, const unsigned char *p, const unsigned char **end_at)
 		if (*p == '{' || *p == '[') {
 			if (depth == FASTJSON_MAX_DEPTH)
 				return NULL;
-			p = open_container(s, &stack[depth], p, &v, &key, &closed);
+			const struct fastjson_shape *shape = inner_shape(s, depth > 0 ? &stack[depth - 1] : NULL);
+			p = open_container(s, &stack[depth], p, shape, &v, &key, &closed);
 		} else {
 			p = scalar(s, p, &v);
 			closed = 1;
@@ -517,6 +583,13 @@ parse(struct scan *s, const unsigned char *p, const unsigned char **end_at)
 cJSON *
 fastjson_parse(const char *text, size_t len, size_t *end_off)
 {
+	return fastjson_parse_shaped(text, len, end_off, NULL);
+}
+
+cJSON *
+fastjson_parse_shaped(const char *text, size_t len, size_t *end_off,
+    const struct fastjson_shape *shape)
+{
 	if (len == 0 || (unsigned char)text[0] == 0xEF) /* a BOM: cJSON skips it */
 		return NULL;
 	const unsigned char *p = (const unsigned char *)text;
@@ -524,7 +597,7 @@ fastjson_parse(const char *text, size_t len, size_t *end_off)
 	 * follows the value too: once, as every scan of a line reads it): its
 	 * strings are cut out of it where they lie, which costs less than a
 	 * copy of each. */
-	struct scan s = {p, p + len, jsonarena_alloc(len), NULL, 0};
+	struct scan s = {p, p + len, jsonarena_alloc(len), NULL, 0, shape};
 	if (s.copy == NULL)
 		return NULL;
 	memcpy(s.copy, text, len);

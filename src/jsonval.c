@@ -86,8 +86,15 @@ is_ws(char c)
 cJSON *
 jsonval_parse_prefix(const char *text, size_t len, size_t *end_off)
 {
+	return jsonval_parse_prefix_shaped(text, len, end_off, NULL);
+}
+
+cJSON *
+jsonval_parse_prefix_shaped(const char *text, size_t len, size_t *end_off,
+    const struct fastjson_shape *shape)
+{
 	/* The same tree, built faster, wherever fastjson is certain of it. */
-	cJSON *fast = fastjson_parse(text, len, end_off);
+	cJSON *fast = fastjson_parse_shaped(text, len, end_off, shape);
 	if (fast != NULL)
 		return fast;
 	const char *end = NULL;

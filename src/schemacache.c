@@ -7,6 +7,7 @@
 #include "hash.h"
 #include "jsonarena.h"
 #include "jsonval.h"
+#include "payloadshape.h"
 
 /* Entries live in one array. A schema is found by the hash of its bytes
  * in a chained index, and the least recently used one is at the tail of a
@@ -58,6 +59,7 @@ entry_clear(struct schema_entry *e)
 {
 	if (e->derived != NULL && e->free_derived != NULL)
 		e->free_derived(e->derived);
+	payloadshape_free(e->shape);
 	free(e->schema); /* one block: see freeze() */
 	free(e->bytes);
 	memset(e, 0, sizeof *e);
@@ -336,6 +338,7 @@ schema_cache_add(struct schema_cache *c, const char *text, size_t len)
 	s->e.bytes = bytes;
 	s->e.len = len;
 	s->e.schema = schema;
+	s->e.shape = payloadshape_new(schema);
 	s->hash = hash_words(bytes, len);
 	size_t *b = &c->buckets[s->hash & c->mask];
 	s->chain = *b;

@@ -18,7 +18,8 @@
  * cJSON's path does, with the same reason and byte-identical rows; and
  * wherever fastjson answers for the line (or the value after its last
  * TAB), cJSON must accept it with the same tree, field for field
- * (treecmp.h), and the same end. A rejected line's reason must be one line without control
+ * (treecmp.h), and the same end, also when read as a shape says
+ * (the text's own member names, or each object's first one dropped). A rejected line's reason must be one line without control
  * bytes (see check_envelope). Any violation calls abort() with a message on
  * stderr, which libFuzzer reports as a crash.
  *
@@ -43,6 +44,7 @@
 #include "schemacache.h"
 #include "timefmt.h"
 #include "treecmp.h"
+#include "treeshape.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -683,15 +685,17 @@ same_envelope(const struct envelope *a, const struct envelope *b, const char *wh
 	buf_free(&y);
 }
 
-/* fastjson answers only where cJSON accepts, with cJSON's tree and end. */
-static void
-same_tree(const char *text, size_t len, struct jsonarena *arena)
+/* fastjson answers only where cJSON accepts, with cJSON's tree and end;
+ * read as shape says, it answers as without one. Returns whether it
+ * answered. */
+static int
+same_tree_shaped(const char *text, size_t len, const cJSON *ref, size_t ref_end,
+    const struct fastjson_shape *shape, struct jsonarena *arena)
 {
-	size_t ref_end = 0, fast_end = 0;
-	cJSON *ref = jsonval_parse_prefix(text, len, &ref_end); /* no arena: cJSON */
+	size_t fast_end = 0;
 	jsonarena_reset(arena);
 	jsonarena_enter(arena);
-	cJSON *fast = fastjson_parse(text, len, &fast_end);
+	cJSON *fast = fastjson_parse_shaped(text, len, &fast_end, shape);
 	jsonarena_leave();
 	if (fast != NULL) {
 		CHECK(ref != NULL, "fastjson accepts only what cJSON accepts", NULL);
@@ -699,6 +703,23 @@ same_tree(const char *text, size_t len, struct jsonarena *arena)
 		if (why != NULL)
 			fail("fastjson builds cJSON's tree", why, NULL);
 		CHECK(fast_end == ref_end, "fastjson ends where cJSON does", NULL);
+	}
+	return fast != NULL;
+}
+
+/* The same without a shape, with the text's own names expected (every
+ * member as expected) and with each object's first name dropped (none). */
+static void
+same_tree(const char *text, size_t len, struct jsonarena *arena)
+{
+	size_t ref_end = 0;
+	cJSON *ref = jsonval_parse_prefix(text, len, &ref_end); /* no arena: cJSON */
+	int answered = same_tree_shaped(text, len, ref, ref_end, NULL, arena);
+	for (size_t skip = 0; skip < 2; skip++) {
+		struct fastjson_shape *shape = treeshape(ref, skip);
+		CHECK(same_tree_shaped(text, len, ref, ref_end, shape, arena) == answered,
+		    "a shape does not change whether fastjson answers", NULL);
+		treeshape_free(shape);
 	}
 	cJSON_Delete(ref);
 }

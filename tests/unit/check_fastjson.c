@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../fuzz/treecmp.h"
+#include "../fuzz/treeshape.h"
 #include "check_suites.h"
 #include "check_util.h"
 #include "fastjson.h"
@@ -24,30 +25,26 @@ struct both {
 };
 
 static void
-parse_both(struct jsonarena *arena, const char *text, size_t len, struct both *b)
+parse_both(struct jsonarena *arena, const char *text, size_t len,
+    const struct fastjson_shape *shape, struct both *b)
 {
 	b->ref_end = b->fast_end = (size_t)-1;
 	b->ref = jsonval_parse_prefix(text, len, &b->ref_end);
 	jsonarena_reset(arena);
 	jsonarena_enter(arena);
-	b->fast = fastjson_parse(text, len, &b->fast_end);
+	b->fast = fastjson_parse_shaped(text, len, &b->fast_end, shape);
 	jsonarena_leave();
 }
 
-/* Where fastjson answers, cJSON accepts too and the trees and ends are
- * the same. Returns whether fastjson answered. The text is copied into a
- * buffer of exactly len bytes, so that a read past its end shows under
- * make asan and make valgrind. */
+/* Where fastjson answers (read as shape says), cJSON accepts too and the
+ * trees and ends are the same. Returns whether fastjson answered. */
 static int
-check_same(const char *orig, size_t len)
+check_shaped(const char *text, size_t len, const struct fastjson_shape *shape)
 {
-	char *text = malloc(len ? len : 1);
-	ck_assert_ptr_nonnull(text);
-	memcpy(text, orig, len);
 	struct jsonarena arena;
 	jsonarena_init(&arena);
 	struct both b;
-	parse_both(&arena, text, len, &b);
+	parse_both(&arena, text, len, shape, &b);
 	int answered = b.fast != NULL;
 	if (answered) {
 		ck_assert_msg(b.ref != NULL, "fastjson accepted what cJSON rejects: %.*s", (int)len, text);
@@ -58,6 +55,30 @@ check_same(const char *orig, size_t len)
 	}
 	cJSON_Delete(b.ref);
 	jsonarena_free(&arena);
+	return answered;
+}
+
+/* check_shaped without a shape, then with the text's own names expected
+ * (every member as expected) and with each object's first name dropped
+ * (none as expected): the same answer and tree all three ways. The text
+ * is copied into a buffer of exactly len bytes, so that a read past its
+ * end shows under make asan and make valgrind. */
+static int
+check_same(const char *orig, size_t len)
+{
+	char *text = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, orig, len);
+	int answered = check_shaped(text, len, NULL);
+	size_t end;
+	cJSON *ref = jsonval_parse_prefix(text, len, &end);
+	for (size_t skip = 0; skip < 2; skip++) {
+		struct fastjson_shape *shape = treeshape(ref, skip);
+		ck_assert_msg(check_shaped(text, len, shape) == answered,
+		    "a shape changed whether fastjson answers: %.*s", (int)len, text);
+		treeshape_free(shape);
+	}
+	cJSON_Delete(ref);
 	free(text);
 	return answered;
 }
@@ -262,6 +283,54 @@ START_TEST(golden_inputs)
 }
 END_TEST
 
+/* Texts read as another text's names say (a schema's, say): every way a
+ * member can differ from the one expected, and every length of name the
+ * comparison treats apart (under 4 bytes with quotes and colon, under 8,
+ * a word, more). */
+static const struct {
+	const char *text, *names;
+} shaped[] = {
+	{"{\"a\":1,\"b\":{\"c\":2,\"d\":[3]},\"e\":null}", "{\"a\":0,\"b\":{\"c\":0,\"d\":0},\"e\":0}"},
+	{"{\"a\" :1,\"b\":2}", "{\"a\":0,\"b\":0}"},          /* a space before the colon */
+	{"{ \"a\":1 , \"b\": 2 }", "{\"a\":0,\"b\":0}"},       /* spaces elsewhere */
+	{"{\"a\\u0062\":1,\"c\":2}", "{\"ab\":0,\"c\":0}"},     /* the name escaped */
+	{"{\"b\":1,\"a\":2}", "{\"a\":0,\"b\":0}"},            /* another order */
+	{"{\"a\":1,\"b\":2,\"c\":3}", "{\"a\":0,\"b\":0}"},    /* more members */
+	{"{\"a\":1}", "{\"a\":0,\"b\":0}"},                     /* fewer */
+	{"{\"a\":1,\"a\":2}", "{\"a\":0,\"a\":0}"},            /* a duplicate */
+	{"{\"a\":[{\"b\":1}],\"c\":{}}", "{\"a\":{\"b\":0},\"c\":{\"d\":0}}"}, /* arrays, {} */
+	{"{\"a\":{\"b\":1}}", "{\"a\":0}"},                     /* an object not expected */
+	{"{\"a\":{\"x\":1,\"b\":2},\"c\":3}", "{\"a\":{\"b\":0},\"c\":0}"}, /* inner differs */
+	{"{\"ab\":1}", "{\"a\":0}"},                             /* a longer name */
+	{"{\"a\":1}", "{\"ab\":0}"},                             /* a shorter one */
+	{"{\"\":1,\"abcd\":2,\"abcde\":3}", "{\"\":0,\"abcd\":0,\"abcde\":0}"},
+	{"{\"abcdefghijklm\":1,\"abcdefghijklmn\":2}", "{\"abcdefghijklm\":0,\"abcdefghijklmn\":0}"},
+	{"{\"abcdefghijklm\":1,\"abcdefghijklmz\":2}", "{\"abcdefghijklm\":0,\"abcdefghijklmn\":0}"},
+	{"{\"abcdefgh", "{\"abcdefghij\":0}"},                     /* the text ends first */
+	{"{\"abcdefghij\":", "{\"abcdefghij\":0}"},               /* after the colon */
+	{"[{\"a\":1}]", "{\"a\":0}"},                             /* an array at the root */
+	{"{\"before\":null,\"after\":{\"id\":1,\"name\":\"x\"},\"op\":\"c\"}",
+	    "{\"before\":{\"id\":0,\"name\":0},\"after\":{\"id\":0,\"name\":0},\"op\":0}"},
+};
+
+START_TEST(shaped_as_unshaped)
+{
+	const char *t = shaped[_i].text;
+	size_t end;
+	cJSON *names = jsonval_parse_prefix(shaped[_i].names, strlen(shaped[_i].names), &end);
+	ck_assert_ptr_nonnull(names);
+	struct fastjson_shape *shape = treeshape(names, 0);
+	char *text = malloc(strlen(t) + 1);
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, t, strlen(t));
+	int plain = check_shaped(text, strlen(t), NULL);
+	ck_assert_int_eq(check_shaped(text, strlen(t), shape), plain);
+	free(text);
+	treeshape_free(shape);
+	cJSON_Delete(names);
+}
+END_TEST
+
 Suite *
 fastjson_suite(void)
 {
@@ -271,6 +340,7 @@ fastjson_suite(void)
 	tcase_add_test(tc, longest_literal);
 	tcase_add_test(tc, integer_doubles);
 	tcase_add_test(tc, golden_inputs);
+	tcase_add_loop_test(tc, shaped_as_unshaped, 0, (int)(sizeof shaped / sizeof shaped[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("declines");
 	tcase_add_loop_test(tc, declined_to_cjson, 0, (int)(sizeof declined / sizeof declined[0]));

@@ -38,6 +38,7 @@ static const struct {
 	{"memberindex", memberindex_suite},
 	{"mutants", mutants_suite},
 	{"options", options_suite},
+	{"payloadshape", payloadshape_suite},
 	{"pgtext", pgtext_suite},
 	{"output", output_suite},
 	{"schemacache", schemacache_suite},

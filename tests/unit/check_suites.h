@@ -28,6 +28,7 @@ Suite *fastjson_suite(void);
 Suite *memberindex_suite(void);
 Suite *mutants_suite(void);
 Suite *options_suite(void);
+Suite *payloadshape_suite(void);
 Suite *pgtext_suite(void);
 Suite *output_suite(void);
 Suite *schemacache_suite(void);
