@@ -22,7 +22,10 @@ struct schema_entry {
 	cJSON *schema;         /* parsed from bytes (numbers point into bytes);
 	                          NULL for "schema":null */
 	struct fastjson_shape *shape; /* its payloads' member names, for
-	                                 fastjson (payloadshape.h), or NULL */
+	                                 fastjson (payloadshape.h), or NULL:
+	                                 see schema_cache_shape() */
+	int shaped;            /* shape was built (it may still be NULL) */
+	unsigned long hits;    /* lookups that found it, its adding included */
 	void *derived;         /* what a later stage derived from it, or NULL */
 	void (*free_derived)(void *);
 	unsigned long used;    /* for least-recently-used eviction */
@@ -63,6 +66,12 @@ struct schema_entry *schema_cache_guess(struct schema_cache *c, const char *text
  * object or null. The entry stays valid until it is evicted by a later
  * schema_cache_add() or the cache is freed. */
 struct schema_entry *schema_cache_add(struct schema_cache *c, const char *text, size_t len);
+
+/* The shape of e's payloads (payloadshape.h), built at e's second hit and
+ * kept with it: a schema seen once (a stream whose every message has a
+ * schema of its own) costs no shape. NULL before, and for a schema that
+ * is not a struct. */
+const struct fastjson_shape *schema_cache_shape(struct schema_entry *e);
 
 /* Length of the JSON value starting at p (object, array, string or bare
  * literal), found by matching brackets outside strings, without validating

@@ -226,7 +226,7 @@ classify_fast(struct envelope *env, const char *text, size_t len, enum nul_check
 	const char *p = s + e->len + ni;
 	if (checked == NUL_UNCHECKED && has_nul(p, (size_t)(text + len - p)))
 		return 0;
-	cJSON *payload = fast_payload(p, (size_t)(text + len - p), e->shape);
+	cJSON *payload = fast_payload(p, (size_t)(text + len - p), schema_cache_shape(e));
 	if (payload == NULL)
 		return 0;
 	envbuild_keep(env, payload);

@@ -322,8 +322,13 @@ number(struct scan *s, const unsigned char *b, cJSON **out)
 	const unsigned char *q = integer_digits(d0, s->end, &v);
 	size_t ndigits = (size_t)(q - d0);
 	int integral = 1;
-	if (ndigits == 0 || (q = fraction_exponent(q, s->end, &integral)) == NULL || q - b > 63 ||
-	    (q < s->end && is_numchar(*q)))
+	if (ndigits == 0)
+		return NULL;
+	/* Most literals are integers: the call only for those that are not. */
+	if (q < s->end && (*q == '.' || (*q | 0x20) == 'e') &&
+	    (q = fraction_exponent(q, s->end, &integral)) == NULL)
+		return NULL;
+	if (q - b > 63 || (q < s->end && is_numchar(*q)))
 		return NULL;
 	cJSON *n = new_node(s, cJSON_Number | cJSON_IsReference);
 	if (n == NULL)
@@ -452,11 +457,11 @@ expected_name(struct scan *s, struct frame *f, const unsigned char *p, char **ke
 /* An object member's name and colon at p, the name in *key; where its
  * value starts (maybe at whitespace: parse skips it), or NULL. */
 STEP const unsigned char *
-member_name(struct scan *s, struct frame *f, const unsigned char *p, char **key)
+member_name(struct scan *s, struct frame *f, const unsigned char *p, char **key, int shaped)
 {
 	if (p < s->end && *p <= 0x20)
 		p = skip_ws(p, s->end);
-	if (f->shape != NULL) {
+	if (shaped && f->shape != NULL) {
 		const unsigned char *q = expected_name(s, f, p, key);
 		if (q != NULL)
 			return q;
@@ -470,13 +475,14 @@ member_name(struct scan *s, struct frame *f, const unsigned char *p, char **key)
  * next member's name (into *key), to where the next value starts; or
  * past the closing byte, with *closed set. NULL for anything else. */
 STEP const unsigned char *
-after_item(struct scan *s, struct frame *f, const unsigned char *p, char **key, int *closed)
+after_item(struct scan *s, struct frame *f, const unsigned char *p, char **key, int *closed,
+    int shaped)
 {
 	if (p < s->end && *p <= 0x20)
 		p = skip_ws(p, s->end);
 	*closed = 0;
 	if (p < s->end && *p == ',')
-		return f->close == '}' ? member_name(s, f, p + 1, key) : p + 1;
+		return f->close == '}' ? member_name(s, f, p + 1, key, shaped) : p + 1;
 	if (p < s->end && *p == f->close) {
 		*closed = 1;
 		return p + 1;
@@ -491,7 +497,7 @@ after_item(struct scan *s, struct frame *f, const unsigned char *p, char **key, 
  * (*closed set). NULL when declined. */
 STEP const unsigned char *
 open_container(struct scan *s, struct frame *f, const unsigned char *p,
-    const struct fastjson_shape *shape, cJSON **out, char **key, int *closed)
+    const struct fastjson_shape *shape, cJSON **out, char **key, int *closed, int shaped)
 {
 	int object = *p == '{';
 	f->node = new_node(s, object ? cJSON_Object : cJSON_Array);
@@ -499,14 +505,16 @@ open_container(struct scan *s, struct frame *f, const unsigned char *p,
 		return NULL;
 	f->last = NULL;
 	f->close = object ? '}' : ']';
-	f->shape = object ? shape : NULL;
-	f->next = 0;
+	if (shaped) {
+		f->shape = object ? shape : NULL;
+		f->next = 0;
+	}
 	*out = f->node;
 	p = skip_ws(p + 1, s->end);
 	*closed = p < s->end && *p == f->close;
 	if (*closed)
 		return p + 1;
-	return object ? member_name(s, f, p, key) : p;
+	return object ? member_name(s, f, p, key, shaped) : p;
 }
 
 /* The shape of the container that is the value read next in frame f's
@@ -523,9 +531,10 @@ inner_shape(const struct scan *s, const struct frame *f)
  * open around p. Each turn reads one value, links it (with the member
  * name read before it) into the innermost container, then closes every
  * container that ends there and reads the separator and name before the
- * next value. */
-static cJSON *
-parse(struct scan *s, const unsigned char *p, const unsigned char **end_at)
+ * next value. Built twice, with shaped a constant: the code that follows
+ * a shape costs a text without one nothing (schemas are parsed so). */
+STEP cJSON *
+parse(struct scan *s, const unsigned char *p, const unsigned char **end_at, int shaped)
 {
 	struct frame stack[FASTJSON_MAX_DEPTH];
 	int depth = 0;
@@ -542,8 +551,9 @@ parse(struct scan *s, const unsigned char *p, const unsigned char **end_at)
 		if (*p == '{' || *p == '[') {
 			if (depth == FASTJSON_MAX_DEPTH)
 				return NULL;
-			const struct fastjson_shape *shape = inner_shape(s, depth > 0 ? &stack[depth - 1] : NULL);
-			p = open_container(s, &stack[depth], p, shape, &v, &key, &closed);
+			const struct fastjson_shape *shape =
+			    shaped ? inner_shape(s, depth > 0 ? &stack[depth - 1] : NULL) : NULL;
+			p = open_container(s, &stack[depth], p, shape, &v, &key, &closed, shaped);
 		} else {
 			p = scalar(s, p, &v);
 			closed = 1;
@@ -569,7 +579,7 @@ parse(struct scan *s, const unsigned char *p, const unsigned char **end_at)
 				return root;
 			}
 			struct frame *f = &stack[depth - 1];
-			p = after_item(s, f, p, &key, &closed);
+			p = after_item(s, f, p, &key, &closed, shaped);
 			if (p == NULL)
 				return NULL;
 			if (closed) {
@@ -578,6 +588,18 @@ parse(struct scan *s, const unsigned char *p, const unsigned char **end_at)
 			}
 		}
 	}
+}
+
+static cJSON *
+parse_plain(struct scan *s, const unsigned char *p, const unsigned char **end_at)
+{
+	return parse(s, p, end_at, 0);
+}
+
+static cJSON *
+parse_shaped(struct scan *s, const unsigned char *p, const unsigned char **end_at)
+{
+	return parse(s, p, end_at, 1);
 }
 
 cJSON *
@@ -602,7 +624,7 @@ fastjson_parse_shaped(const char *text, size_t len, size_t *end_off,
 		return NULL;
 	memcpy(s.copy, text, len);
 	const unsigned char *end_at;
-	cJSON *root = parse(&s, p, &end_at);
+	cJSON *root = shape != NULL ? parse_shaped(&s, p, &end_at) : parse_plain(&s, p, &end_at);
 	if (root == NULL)
 		return NULL;
 	*end_off = (size_t)((const char *)end_at - text);

@@ -8,42 +8,62 @@
 /* Schemas nested deeper than the parser reads need no shape there. */
 #define MAX_DEPTH FASTJSON_MAX_DEPTH
 
-static const cJSON *
-member(const cJSON *obj, const char *name)
+/* What the shape needs of a schema or of one of its fields: its "type",
+ * "fields" and "field" members, found in one walk over it (the first of
+ * each name, as cJSON's lookup finds; a schema is walked at its second
+ * use, and a stream of ever new schemas makes that once per message). */
+struct field_info {
+	const char *type, *name;
+	const cJSON *fields;
+};
+
+static void
+read_field(const cJSON *f, struct field_info *fi)
 {
-	return cJSON_GetObjectItemCaseSensitive(obj, name);
+	memset(fi, 0, sizeof *fi);
+	const cJSON *type = NULL, *name = NULL;
+	for (const cJSON *c = f != NULL ? f->child : NULL; c != NULL; c = c->next) {
+		const char *s = c->string;
+		if (s == NULL)
+			continue;
+		if (s[0] == 't' && type == NULL && strcmp(s, "type") == 0)
+			type = c;
+		else if (s[0] == 'f' && fi->fields == NULL && strcmp(s, "fields") == 0)
+			fi->fields = c;
+		else if (s[0] == 'f' && name == NULL && strcmp(s, "field") == 0)
+			name = c;
+	}
+	fi->type = cJSON_GetStringValue(type);
+	fi->name = cJSON_GetStringValue(name);
 }
 
 static int
-is_struct(const cJSON *schema)
+is_struct(const struct field_info *fi)
 {
-	const char *type = cJSON_GetStringValue(member(schema, "type"));
-	return type != NULL && strcmp(type, "struct") == 0 && cJSON_IsArray(member(schema, "fields"));
+	return fi->type != NULL && strcmp(fi->type, "struct") == 0 && cJSON_IsArray(fi->fields);
 }
 
-/* The name of a field the parser can expect by its bytes, or NULL. */
-static const char *
-expectable_name(const cJSON *field)
+/* A name the parser can expect by its bytes: none JSON would escape. */
+static int
+expectable(const char *name)
 {
-	const char *name = cJSON_GetStringValue(member(field, "field"));
-	if (name == NULL || strpbrk(name, "\"\\") != NULL)
-		return NULL;
-	return name;
+	return name != NULL && strpbrk(name, "\"\\") == NULL;
 }
 
 /* How many of the fields come before the first that cannot be expected,
  * and the bytes of their patterns. */
 static size_t
-expectable(const cJSON *fields, size_t *bytes)
+count_expectable(const cJSON *fields, size_t *bytes)
 {
 	size_t n = 0;
 	*bytes = 0;
 	const cJSON *f;
 	cJSON_ArrayForEach(f, fields) {
-		const char *name = expectable_name(f);
-		if (name == NULL)
+		struct field_info fi;
+		read_field(f, &fi);
+		if (!expectable(fi.name))
 			break;
-		*bytes += strlen(name) + 3;
+		*bytes += strlen(fi.name) + 3;
 		n++;
 	}
 	return n;
@@ -51,10 +71,9 @@ expectable(const cJSON *fields, size_t *bytes)
 
 /* One block: the shape, its members, then their patterns. */
 static struct fastjson_shape *
-shape_of(const cJSON *schema, int depth)
+shape_of(const cJSON *fields, int depth)
 {
-	const cJSON *fields = member(schema, "fields");
-	size_t bytes, n = expectable(fields, &bytes);
+	size_t bytes, n = count_expectable(fields, &bytes);
 	struct fastjson_shape *sh = xmalloc(sizeof *sh + n * sizeof *sh->member + bytes);
 	struct fastjson_member *m = (struct fastjson_member *)(sh + 1);
 	char *text = (char *)(m + n);
@@ -62,16 +81,17 @@ shape_of(const cJSON *schema, int depth)
 	sh->member = m;
 	const cJSON *f = fields->child;
 	for (size_t i = 0; i < n; i++, f = f->next) {
-		const char *name = cJSON_GetStringValue(member(f, "field"));
-		size_t len = strlen(name);
+		struct field_info fi;
+		read_field(f, &fi);
+		size_t len = strlen(fi.name);
 		m[i].quoted = text;
 		m[i].qlen = len + 3;
 		*text++ = '"';
-		memcpy(text, name, len);
+		memcpy(text, fi.name, len);
 		text += len;
 		*text++ = '"';
 		*text++ = ':';
-		m[i].inner = depth < MAX_DEPTH && is_struct(f) ? shape_of(f, depth + 1) : NULL;
+		m[i].inner = depth < MAX_DEPTH && is_struct(&fi) ? shape_of(fi.fields, depth + 1) : NULL;
 	}
 	return sh;
 }
@@ -79,7 +99,9 @@ shape_of(const cJSON *schema, int depth)
 struct fastjson_shape *
 payloadshape_new(const cJSON *schema)
 {
-	return schema != NULL && is_struct(schema) ? shape_of(schema, 1) : NULL;
+	struct field_info fi;
+	read_field(schema, &fi);
+	return is_struct(&fi) ? shape_of(fi.fields, 1) : NULL;
 }
 
 void

@@ -137,6 +137,7 @@ hit(struct schema_cache *c, size_t i)
 		unlink_lru(c, i);
 		make_newest(c, i);
 	}
+	c->slots[i].e.hits++;
 	if (c->recent[0] != i) {
 		c->recent[1] = c->recent[0];
 		c->recent[0] = i;
@@ -338,7 +339,6 @@ schema_cache_add(struct schema_cache *c, const char *text, size_t len)
 	s->e.bytes = bytes;
 	s->e.len = len;
 	s->e.schema = schema;
-	s->e.shape = payloadshape_new(schema);
 	s->hash = hash_words(bytes, len);
 	size_t *b = &c->buckets[s->hash & c->mask];
 	s->chain = *b;
@@ -346,6 +346,16 @@ schema_cache_add(struct schema_cache *c, const char *text, size_t len)
 	c->bytes += len;
 	make_newest(c, i);
 	return hit(c, i);
+}
+
+const struct fastjson_shape *
+schema_cache_shape(struct schema_entry *e)
+{
+	if (!e->shaped && e->hits >= 2) {
+		e->shape = payloadshape_new(e->schema);
+		e->shaped = 1;
+	}
+	return e->shape;
 }
 
 size_t
