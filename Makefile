@@ -14,8 +14,10 @@ override CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-p
 	-Wmissing-prototypes -Wformat=2 $(CFLAGS)
 override CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCDCPIVOT_VERSION='"$(VERSION)"' \
 	$(shell $(PKG_CONFIG) --cflags libcjson rdkafka)
-# librdkafka for --brokers (Debian: librdkafka-dev); linked into every build.
-CJSON_LIBS := $(shell $(PKG_CONFIG) --libs libcjson rdkafka) -lm
+CJSON_LIBS := $(shell $(PKG_CONFIG) --libs libcjson) -lm
+# librdkafka for --brokers (Debian: librdkafka-dev): its header at build
+# time; the library is loaded by --brokers (src/kafkaapi.c), not linked.
+KAFKA_LIBS := -ldl
 # --state: SQLite (see README, "Old values without REPLICA IDENTITY FULL").
 SQLITE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
@@ -33,7 +35,7 @@ cdcpivot: $(BUILD)/cdcpivot
 	cp $(BUILD)/cdcpivot $@
 
 $(BUILD)/cdcpivot: $(LIB_OBJS) $(BUILD)/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CJSON_LIBS) $(SQLITE_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CJSON_LIBS) $(SQLITE_LIBS) $(KAFKA_LIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h) Makefile
 	@mkdir -p $(@D)
@@ -44,7 +46,8 @@ $(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/*.h tests/unit/*.h tests/f
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/check_cdcpivot: $(LIB_OBJS) $(TEST_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CJSON_LIBS) $(SQLITE_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CJSON_LIBS) $(SQLITE_LIBS) $(KAFKA_LIBS) \
+		$(RDKAFKA_LIBS)
 
 # The --fsync tests count fsync(2) calls through this LD_PRELOAD shim,
 # built without the sanitizers so it preloads into any build.
@@ -183,7 +186,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=al
 $(BUILD)/fuzz_line: tests/fuzz/fuzz_line.c $(wildcard tests/fuzz/*.h) $(LIB_SRCS) $(wildcard include/*.h) Makefile
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Werror $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_line.c \
-		$(filter-out src/pipeline.c,$(LIB_SRCS)) $(CJSON_LIBS) $(SQLITE_LIBS)
+		$(filter-out src/pipeline.c,$(LIB_SRCS)) $(CJSON_LIBS) $(SQLITE_LIBS) $(KAFKA_LIBS)
 
 fuzz: $(BUILD)/fuzz_line
 	tests/fuzz/run.sh $(BUILD)/fuzz_line $(FUZZ_SECONDS)

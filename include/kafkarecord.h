@@ -7,6 +7,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "buf.h"
+#include "kafkaapi.h"
 #include "record.h"
 
 /* A Kafka record as the pipeline takes it: the value as the line, and the
@@ -16,6 +17,7 @@
  * One tree serves the whole run, updated in place for each record, so
  * that a record costs no allocation in the common case. */
 struct kafkarecord {
+	const struct kafka_api *api; /* librdkafka's functions */
 	cJSON *meta;       /* the kcat -J fields without the payload */
 	cJSON *key;        /* its "key" member */
 	struct buf text;   /* scratch for the key and header values */
@@ -24,7 +26,7 @@ struct kafkarecord {
 	int32_t where_partition;  /* formatted again only when they change */
 };
 
-void kafkarecord_init(struct kafkarecord *kr);
+void kafkarecord_init(struct kafkarecord *kr, const struct kafka_api *api);
 void kafkarecord_free(struct kafkarecord *kr);
 
 /* Fills rec from m (both stay valid until m is destroyed or the next

@@ -6,6 +6,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "checkpoint.h"
+#include "kafkaapi.h"
 #include "kafkainput.h"
 #include "kafkarecord.h"
 #include "state.h"
@@ -37,6 +38,7 @@ struct kafkainput {
 	struct kafkainput_config cfg;
 	struct output *out;
 	struct diag *diag;
+	struct kafka_api api;        /* librdkafka's functions */
 	rd_kafka_t *rk;
 	rd_kafka_message_t *msg;     /* the record in hand */
 	struct kafkarecord rec;      /* its kcat -J fields, reused record to record */

@@ -24,7 +24,7 @@ on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	struct kafkainput *k = opaque;
 	if (err == RD_KAFKA_RESP_ERR__FATAL) {
 		char why[512];
-		rd_kafka_fatal_error(rk, why, sizeof why);
+		k->api.fatal_error(rk, why, sizeof why);
 		diag_error(k->diag, "kafka: fatal: %s", why);
 		k->fatal = 1;
 		return;
@@ -46,12 +46,12 @@ intern(struct kafkainput *k, const char *topic)
 /* ------------------------------------------------------------------ opening */
 
 static int
-set(rd_kafka_conf_t *conf, const char *key, const char *value, struct diag *d)
+set(struct kafkainput *k, rd_kafka_conf_t *conf, const char *key, const char *value)
 {
 	char err[512];
-	if (rd_kafka_conf_set(conf, key, value, err, sizeof err) == RD_KAFKA_CONF_OK)
+	if (k->api.conf_set(conf, key, value, err, sizeof err) == RD_KAFKA_CONF_OK)
 		return 0;
-	diag_error(d, "kafka: %s=%s: %s", key, value, err);
+	diag_error(k->diag, "kafka: %s=%s: %s", key, value, err);
 	return -1;
 }
 
@@ -59,36 +59,36 @@ static rd_kafka_conf_t *
 make_conf(struct kafkainput *k)
 {
 	const struct kafka_options *ko = k->cfg.kafka;
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
-	rd_kafka_conf_set_opaque(conf, k);
-	rd_kafka_conf_set_log_cb(conf, on_log);
-	rd_kafka_conf_set_error_cb(conf, on_error);
-	int bad = set(conf, "bootstrap.servers", ko->brokers, k->diag) ||
-	    set(conf, "enable.auto.offset.store", "false", k->diag) ||
-	    set(conf, "auto.offset.reset", "earliest", k->diag) ||
-	    set(conf, "enable.partition.eof", ko->exit_at_end ? "true" : "false", k->diag);
+	rd_kafka_conf_t *conf = k->api.conf_new();
+	k->api.conf_set_opaque(conf, k);
+	k->api.conf_set_log_cb(conf, on_log);
+	k->api.conf_set_error_cb(conf, on_error);
+	int bad = set(k, conf, "bootstrap.servers", ko->brokers) ||
+	    set(k, conf, "enable.auto.offset.store", "false") ||
+	    set(k, conf, "auto.offset.reset", "earliest") ||
+	    set(k, conf, "enable.partition.eof", ko->exit_at_end ? "true" : "false");
 	if (ko->group != NULL) {
-		rd_kafka_conf_set_rebalance_cb(conf, kafka_on_rebalance);
-		bad = bad || set(conf, "group.id", ko->group, k->diag) ||
-		    set(conf, "partition.assignment.strategy", "cooperative-sticky", k->diag);
+		k->api.conf_set_rebalance_cb(conf, kafka_on_rebalance);
+		bad = bad || set(k, conf, "group.id", ko->group) ||
+		    set(k, conf, "partition.assignment.strategy", "cooperative-sticky");
 		/* With a checkpoint, every commit is made by confirm(): one taken
 		 * by the timer could be of offsets beyond a roll_back(). */
 		if (kafka_is_eos(k))
-			bad = bad || set(conf, "enable.auto.commit", "false", k->diag);
+			bad = bad || set(k, conf, "enable.auto.commit", "false");
 	} else {
 		/* librdkafka's assign() wants a group id even for a consumer that
 		 * never joins a group; nothing is committed under it. */
-		bad = bad || set(conf, "enable.auto.commit", "false", k->diag) ||
-		    set(conf, "group.id", "cdcpivot-no-group", k->diag);
+		bad = bad || set(k, conf, "enable.auto.commit", "false") ||
+		    set(k, conf, "group.id", "cdcpivot-no-group");
 	}
 	for (size_t i = 0; !bad && i < ko->nprops; i++) {
 		const char *eq = strchr(ko->props[i], '=');
 		char *key = xstrndup(ko->props[i], (size_t)(eq - ko->props[i]));
-		bad = set(conf, key, eq + 1, k->diag);
+		bad = set(k, conf, key, eq + 1);
 		free(key);
 	}
 	if (bad) {
-		rd_kafka_conf_destroy(conf);
+		k->api.conf_destroy(conf);
 		return NULL;
 	}
 	return conf;
@@ -98,28 +98,28 @@ make_conf(struct kafkainput *k)
 static int
 assign_all(struct kafkainput *k)
 {
-	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(16);
+	rd_kafka_topic_partition_list_t *parts = k->api.topic_partition_list_new(16);
 	int rc = 0;
 	for (size_t t = 0; rc == 0 && t < k->cfg.kafka->topics.n; t++) {
 		const char *name = k->cfg.kafka->topics.names[t];
-		rd_kafka_topic_t *rkt = rd_kafka_topic_new(k->rk, name, NULL);
+		rd_kafka_topic_t *rkt = k->api.topic_new(k->rk, name, NULL);
 		const struct rd_kafka_metadata *md = NULL;
-		rd_kafka_resp_err_t err = rd_kafka_metadata(k->rk, 0, rkt, &md, KAFKA_WAIT_MS);
+		rd_kafka_resp_err_t err = k->api.metadata(k->rk, 0, rkt, &md, KAFKA_WAIT_MS);
 		if (!err && (md->topic_cnt != 1 || md->topics[0].err))
 			err = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
 		if (err) {
-			diag_error(k->diag, "kafka: topic %s: %s", name, rd_kafka_err2str(err));
+			diag_error(k->diag, "kafka: topic %s: %s", name, k->api.err2str(err));
 			rc = -1;
 		}
 		for (int i = 0; !err && i < md->topics[0].partition_cnt; i++)
-			rd_kafka_topic_partition_list_add(parts, name, md->topics[0].partitions[i].id);
+			k->api.topic_partition_list_add(parts, name, md->topics[0].partitions[i].id);
 		if (md != NULL)
-			rd_kafka_metadata_destroy(md);
-		rd_kafka_topic_destroy(rkt);
+			k->api.metadata_destroy(md);
+		k->api.topic_destroy(rkt);
 	}
 	if (rc == 0)
 		kafka_assign(k, parts, 0);
-	rd_kafka_topic_partition_list_destroy(parts);
+	k->api.topic_partition_list_destroy(parts);
 	return rc == 0 && !k->fatal ? 0 : -1;
 }
 
@@ -127,13 +127,13 @@ static int
 subscribe(struct kafkainput *k)
 {
 	const struct namelist *t = &k->cfg.kafka->topics;
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)t->n);
+	rd_kafka_topic_partition_list_t *l = k->api.topic_partition_list_new((int)t->n);
 	for (size_t i = 0; i < t->n; i++)
-		rd_kafka_topic_partition_list_add(l, t->names[i], RD_KAFKA_PARTITION_UA);
-	rd_kafka_resp_err_t err = rd_kafka_subscribe(k->rk, l);
-	rd_kafka_topic_partition_list_destroy(l);
+		k->api.topic_partition_list_add(l, t->names[i], RD_KAFKA_PARTITION_UA);
+	rd_kafka_resp_err_t err = k->api.subscribe(k->rk, l);
+	k->api.topic_partition_list_destroy(l);
 	if (err)
-		diag_error(k->diag, "kafka: subscribe: %s", rd_kafka_err2str(err));
+		diag_error(k->diag, "kafka: subscribe: %s", k->api.err2str(err));
 	return err ? -1 : 0;
 }
 
@@ -145,22 +145,27 @@ kafkainput_open(const struct kafkainput_config *cfg, struct output *out, struct 
 	k->cfg = *cfg;
 	k->out = out;
 	k->diag = d;
-	kafkarecord_init(&k->rec);
+	char err[512];
+	if (kafka_api_load(&k->api, KAFKA_API_LIBRARY, err, sizeof err) < 0) {
+		diag_error(d, "kafka: %s", err);
+		free(k);
+		return NULL;
+	}
+	kafkarecord_init(&k->rec, &k->api);
 	checkpoint_init(&k->done);
 	checkpoint_init(&k->confirmed);
 	checkpoint_init(&k->starts);
 	rd_kafka_conf_t *conf = make_conf(k);
-	char err[512];
-	if (conf != NULL && (k->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err)) == NULL) {
+	if (conf != NULL && (k->rk = k->api.new(RD_KAFKA_CONSUMER, conf, err, sizeof err)) == NULL) {
 		diag_error(d, "kafka: %s", err);
-		rd_kafka_conf_destroy(conf);
+		k->api.conf_destroy(conf);
 	}
 	if (k->rk == NULL || (cfg->checkpoint != NULL && kafka_restore_file(k) < 0)) {
 		kafkainput_close(k);
 		return NULL;
 	}
 	checkpoint_copy(&k->confirmed, &k->done); /* the file as it is now */
-	rd_kafka_poll_set_consumer(k->rk);
+	k->api.poll_set_consumer(k->rk);
 	if ((cfg->kafka->group != NULL ? subscribe(k) : assign_all(k)) < 0) {
 		kafkainput_close(k);
 		return NULL;
@@ -187,7 +192,7 @@ mark_end(struct kafkainput *k, const rd_kafka_message_t *m, rd_kafka_resp_err_t 
 	if (k->assigned == NULL)
 		return;
 	rd_kafka_topic_partition_t *p =
-	    rd_kafka_topic_partition_list_find(k->assigned, rd_kafka_topic_name(m->rkt), m->partition);
+	    k->api.topic_partition_list_find(k->assigned, k->api.topic_name(m->rkt), m->partition);
 	if (p != NULL)
 		p->err = state;
 }
@@ -222,15 +227,15 @@ stopping(struct kafkainput *k, int waiting)
 static rd_kafka_message_t *
 poll_once(struct kafkainput *k, int ms)
 {
-	rd_kafka_message_t *m = rd_kafka_consumer_poll(k->rk, ms);
+	rd_kafka_message_t *m = k->api.consumer_poll(k->rk, ms);
 	if (m == NULL || !m->err)
 		return m;
 	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
 		mark_end(k, m, RD_KAFKA_RESP_ERR__PARTITION_EOF);
 	} else if (m->err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || k->cfg.kafka->group == NULL) {
-		diag_error(k->diag, "kafka: warning: %s", rd_kafka_message_errstr(m));
+		diag_error(k->diag, "kafka: warning: %s", k->api.message_errstr(m));
 	}
-	rd_kafka_message_destroy(m);
+	k->api.message_destroy(m);
 	return NULL;
 }
 
@@ -238,7 +243,7 @@ int
 kafkainput_next(struct kafkainput *k, struct record *rec)
 {
 	if (k->msg != NULL) {
-		rd_kafka_message_destroy(k->msg);
+		k->api.message_destroy(k->msg);
 		k->msg = NULL;
 	}
 	int idle = 0;
@@ -273,7 +278,7 @@ kafkainput_handled(struct kafkainput *k)
 		k->qcap = k->qcap ? k->qcap * 2 : 1024;
 		k->q = xrealloc(k->q, k->qcap * sizeof *k->q);
 	}
-	k->q[k->qlen++] = (struct inflight){intern(k, rd_kafka_topic_name(k->msg->rkt)),
+	k->q[k->qlen++] = (struct inflight){intern(k, k->api.topic_name(k->msg->rkt)),
 	    k->msg->partition, k->msg->offset, k->out->events_committed};
 	if (k->state == NULL)
 		return;
@@ -301,7 +306,7 @@ kafkainput_close(struct kafkainput *k)
 	if (k == NULL)
 		return 0;
 	if (k->msg != NULL)
-		rd_kafka_message_destroy(k->msg);
+		k->api.message_destroy(k->msg);
 	if (k->rk != NULL) {
 		kafka_drain(k);
 		if (k->cfg.kafka->group != NULL && !k->failed && kafka_is_eos(k)) {
@@ -309,18 +314,18 @@ kafkainput_close(struct kafkainput *k)
 			if (!k->unconfirmed)
 				kafka_save_checkpoint(k, 1); /* records that the group has it all */
 		} else if (k->cfg.kafka->group != NULL && !k->failed) {
-			rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, NULL, 0);
+			rd_kafka_resp_err_t err = k->api.commit(k->rk, NULL, 0);
 			if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
 				diag_error(k->diag,
 				    "kafka: warning: final commit: %s (records since the last commit are read again)",
-				    rd_kafka_err2str(err));
+				    k->api.err2str(err));
 		}
-		rd_kafka_consumer_close(k->rk); /* revokes: drains and commits again */
-		rd_kafka_destroy(k->rk);
+		k->api.consumer_close(k->rk); /* revokes: drains and commits again */
+		k->api.destroy(k->rk);
 	}
 	int rc = k->failed ? -1 : 0;
 	if (k->assigned != NULL)
-		rd_kafka_topic_partition_list_destroy(k->assigned);
+		k->api.topic_partition_list_destroy(k->assigned);
 	for (size_t i = 0; i < k->ntopics; i++)
 		free(k->topics[i]);
 	free(k->topics);

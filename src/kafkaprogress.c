@@ -27,12 +27,12 @@ kafka_take_written(struct kafkainput *k)
 static rd_kafka_topic_partition_list_t *
 done_positions(struct kafkainput *k, int all)
 {
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(k->assigned->cnt + 1);
+	rd_kafka_topic_partition_list_t *l = k->api.topic_partition_list_new(k->assigned->cnt + 1);
 	for (int i = 0; i < k->assigned->cnt; i++) {
 		rd_kafka_topic_partition_t *a = &k->assigned->elems[i];
 		int64_t next = checkpoint_get(&k->done, a->topic, a->partition);
 		if (next >= 0 && (all || next > a->offset)) {
-			rd_kafka_topic_partition_list_add(l, a->topic, a->partition)->offset = next;
+			k->api.topic_partition_list_add(l, a->topic, a->partition)->offset = next;
 			a->offset = next;
 		}
 	}
@@ -47,11 +47,11 @@ done_positions(struct kafkainput *k, int all)
 static void
 confirm(struct kafkainput *k, rd_kafka_topic_partition_list_t *l)
 {
-	rd_kafka_resp_err_t err = l->cnt > 0 ? rd_kafka_commit(k->rk, l, 0) : 0;
+	rd_kafka_resp_err_t err = l->cnt > 0 ? k->api.commit(k->rk, l, 0) : 0;
 	if (err == RD_KAFKA_RESP_ERR__NO_OFFSET)
 		err = 0;
 	if (err && !k->unconfirmed)
-		diag_error(k->diag, "kafka: warning: commit refused (%s): trying again", rd_kafka_err2str(err));
+		diag_error(k->diag, "kafka: warning: commit refused (%s): trying again", k->api.err2str(err));
 	k->unconfirmed = err != 0;
 	if (!err) {
 		checkpoint_copy(&k->confirmed, &k->done);
@@ -71,13 +71,13 @@ store_offsets(struct kafkainput *k)
 		return;
 	rd_kafka_topic_partition_list_t *l = done_positions(k, 0);
 	if (l->cnt > 0) {
-		rd_kafka_resp_err_t err = rd_kafka_offsets_store(k->rk, l);
+		rd_kafka_resp_err_t err = k->api.offsets_store(k->rk, l);
 		if (err && err != RD_KAFKA_RESP_ERR__STATE)
-			diag_error(k->diag, "kafka: storing offsets: %s", rd_kafka_err2str(err));
+			diag_error(k->diag, "kafka: storing offsets: %s", k->api.err2str(err));
 		if (kafka_is_eos(k))
 			confirm(k, l);
 	}
-	rd_kafka_topic_partition_list_destroy(l);
+	k->api.topic_partition_list_destroy(l);
 }
 
 /* Tries again to commit what the checkpoint holds. */
@@ -88,7 +88,7 @@ kafka_reconfirm(struct kafkainput *k)
 		return;
 	rd_kafka_topic_partition_list_t *l = done_positions(k, 1);
 	confirm(k, l);
-	rd_kafka_topic_partition_list_destroy(l);
+	k->api.topic_partition_list_destroy(l);
 }
 
 static int
@@ -197,18 +197,18 @@ reconcile(struct kafkainput *k)
 {
 	if (k->cfg.kafka->group == NULL || checkpoint_equal(&k->done, &k->confirmed))
 		return;
-	rd_kafka_topic_partition_list_t *c = rd_kafka_topic_partition_list_new((int)k->done.n + 1);
+	rd_kafka_topic_partition_list_t *c = k->api.topic_partition_list_new((int)k->done.n + 1);
 	for (size_t i = 0; i < k->done.n; i++)
-		rd_kafka_topic_partition_list_add(c, k->done.e[i].topic, k->done.e[i].partition);
-	rd_kafka_resp_err_t err = rd_kafka_committed(k->rk, c, KAFKA_WAIT_MS);
+		k->api.topic_partition_list_add(c, k->done.e[i].topic, k->done.e[i].partition);
+	rd_kafka_resp_err_t err = k->api.committed(k->rk, c, KAFKA_WAIT_MS);
 	if (!err && group_has(k, &k->confirmed, c)) {
 		checkpoint_copy(&k->done, &k->confirmed);
 	} else if (err || !group_has(k, &k->done, c)) {
 		diag_error(k->diag,
 		    "%s: warning: the group's committed offsets are neither this file's last ones nor the ones before (%s): keeping the file",
-		    k->cfg.checkpoint, err ? rd_kafka_err2str(err) : "another member went on");
+		    k->cfg.checkpoint, err ? k->api.err2str(err) : "another member went on");
 	}
-	rd_kafka_topic_partition_list_destroy(c);
+	k->api.topic_partition_list_destroy(c);
 }
 
 /* The output file is what the checkpoint says it is: rows written after

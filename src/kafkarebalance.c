@@ -35,11 +35,11 @@ choose_starts(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts)
 	int grouped = k->cfg.kafka->group != NULL;
 	k->committed_known = !grouped;
 	if (grouped && (kafka_is_eos(k) || k->state != NULL)) {
-		rd_kafka_resp_err_t err = rd_kafka_committed(k->rk, parts, KAFKA_WAIT_MS);
+		rd_kafka_resp_err_t err = k->api.committed(k->rk, parts, KAFKA_WAIT_MS);
 		k->committed_known = !err;
 		if (err) {
 			diag_error(k->diag, "kafka: warning: committed offsets unknown (%s): starting at the file's positions",
-			    rd_kafka_err2str(err));
+			    k->api.err2str(err));
 			for (int i = 0; i < parts->cnt; i++)
 				parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
 		}
@@ -97,13 +97,13 @@ static void
 remember_assigned(struct kafkainput *k, const rd_kafka_topic_partition_list_t *parts)
 {
 	if (k->assigned == NULL)
-		k->assigned = rd_kafka_topic_partition_list_new(parts->cnt);
+		k->assigned = k->api.topic_partition_list_new(parts->cnt);
 	for (int i = 0; i < parts->cnt; i++) {
 		const rd_kafka_topic_partition_t *p = &parts->elems[i];
-		if (rd_kafka_topic_partition_list_find(k->assigned, p->topic, p->partition) == NULL)
-			rd_kafka_topic_partition_list_add(k->assigned, p->topic, p->partition)->offset = -1;
+		if (k->api.topic_partition_list_find(k->assigned, p->topic, p->partition) == NULL)
+			k->api.topic_partition_list_add(k->assigned, p->topic, p->partition)->offset = -1;
 		/* at the end until a record or the end of it says otherwise: see at_end() */
-		rd_kafka_topic_partition_list_find(k->assigned, p->topic, p->partition)->err =
+		k->api.topic_partition_list_find(k->assigned, p->topic, p->partition)->err =
 		    RD_KAFKA_RESP_ERR_NO_ERROR;
 	}
 }
@@ -112,7 +112,7 @@ static void
 forget_assigned(struct kafkainput *k, const rd_kafka_topic_partition_list_t *parts)
 {
 	for (int i = 0; k->assigned != NULL && i < parts->cnt; i++)
-		rd_kafka_topic_partition_list_del(k->assigned, parts->elems[i].topic, parts->elems[i].partition);
+		k->api.topic_partition_list_del(k->assigned, parts->elems[i].topic, parts->elems[i].partition);
 }
 
 void
@@ -138,15 +138,15 @@ kafka_assign(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int c
 	rd_kafka_error_t *e = NULL;
 	rd_kafka_resp_err_t err = 0;
 	if (cooperative)
-		e = rd_kafka_incremental_assign(k->rk, parts);
+		e = k->api.incremental_assign(k->rk, parts);
 	else
-		err = rd_kafka_assign(k->rk, parts);
+		err = k->api.assign(k->rk, parts);
 	if (e != NULL || err) {
-		diag_error(k->diag, "kafka: kafka_assign: %s", e ? rd_kafka_error_string(e) : rd_kafka_err2str(err));
+		diag_error(k->diag, "kafka: kafka_assign: %s", e ? k->api.error_string(e) : k->api.err2str(err));
 		k->fatal = 1;
 	}
 	if (e != NULL)
-		rd_kafka_error_destroy(e);
+		k->api.error_destroy(e);
 }
 
 /* Partitions leave while the group does not have the offsets of the last
@@ -158,7 +158,7 @@ kafka_assign(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int c
 static void
 roll_back(struct kafkainput *k, const rd_kafka_topic_partition_list_t *leaving)
 {
-	if (!kafka_is_eos(k) || k->cfg.kafka->group == NULL || (!k->unconfirmed && !rd_kafka_assignment_lost(k->rk)))
+	if (!kafka_is_eos(k) || k->cfg.kafka->group == NULL || (!k->unconfirmed && !k->api.assignment_lost(k->rk)))
 		return;
 	if (k->ambiguous || k->out->error || k->out->committed > 0) {
 		diag_error(k->diag, "kafka: warning: partitions leave with offsets the group may not have: rows after offset positions of %s may be doubled in another member's file",
@@ -177,10 +177,10 @@ roll_back(struct kafkainput *k, const rd_kafka_topic_partition_list_t *leaving)
 	checkpoint_copy(&k->done, &k->confirmed);
 	k->qhead = k->qlen = 0; /* all written (drained), now cut off */
 	k->dirty = 0;
-	rd_kafka_topic_partition_list_t *again = rd_kafka_topic_partition_list_new(k->assigned->cnt + 1);
+	rd_kafka_topic_partition_list_t *again = k->api.topic_partition_list_new(k->assigned->cnt + 1);
 	for (int i = 0; i < k->assigned->cnt; i++) {
 		rd_kafka_topic_partition_t *a = &k->assigned->elems[i];
-		if (rd_kafka_topic_partition_list_find(leaving, a->topic, a->partition) != NULL)
+		if (k->api.topic_partition_list_find(leaving, a->topic, a->partition) != NULL)
 			continue;
 		int64_t at = checkpoint_get(&k->done, a->topic, a->partition);
 		if (at < 0)
@@ -188,20 +188,20 @@ roll_back(struct kafkainput *k, const rd_kafka_topic_partition_list_t *leaving)
 		if (at < 0)
 			at = RD_KAFKA_OFFSET_BEGINNING; /* nothing committed when it came */
 		a->offset = at;
-		rd_kafka_topic_partition_list_add(again, a->topic, a->partition)->offset = at;
+		k->api.topic_partition_list_add(again, a->topic, a->partition)->offset = at;
 		if (k->state != NULL)
 			kafka_claim(k, a->topic, a->partition, at >= 0 ? at : 0);
 	}
 	if (again->cnt > 0) {
-		rd_kafka_offsets_store(k->rk, again);
-		rd_kafka_error_t *e = rd_kafka_seek_partitions(k->rk, again, KAFKA_WAIT_MS);
+		k->api.offsets_store(k->rk, again);
+		rd_kafka_error_t *e = k->api.seek_partitions(k->rk, again, KAFKA_WAIT_MS);
 		if (e != NULL) {
-			diag_error(k->diag, "kafka: seek: %s", rd_kafka_error_string(e));
-			rd_kafka_error_destroy(e);
+			diag_error(k->diag, "kafka: seek: %s", k->api.error_string(e));
+			k->api.error_destroy(e);
 			k->fatal = 1;
 		}
 	}
-	rd_kafka_topic_partition_list_destroy(again);
+	k->api.topic_partition_list_destroy(again);
 	diag_error(k->diag,
 	    "%s: removed %lld bytes written after the last offsets the group took (their records are read again by whoever holds them)",
 	    k->cfg.checkpoint, cut);
@@ -213,14 +213,14 @@ roll_back(struct kafkainput *k, const rd_kafka_topic_partition_list_t *leaving)
 static void
 revoke(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int cooperative)
 {
-	int lost = rd_kafka_assignment_lost(k->rk);
+	int lost = k->api.assignment_lost(k->rk);
 	if (!lost) {
 		kafka_drain(k);
 		kafka_reconfirm(k);
 		if (!kafka_is_eos(k)) {
-			rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, NULL, 0);
+			rd_kafka_resp_err_t err = k->api.commit(k->rk, NULL, 0);
 			if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-				diag_error(k->diag, "kafka: warning: commit before revoke: %s", rd_kafka_err2str(err));
+				diag_error(k->diag, "kafka: warning: commit before revoke: %s", k->api.err2str(err));
 		}
 	} else if (kafka_is_eos(k)) {
 		output_flush(k->out);
@@ -237,11 +237,11 @@ revoke(struct kafkainput *k, rd_kafka_topic_partition_list_t *parts, int coopera
 		state_release(k->state, parts->elems[i].topic, parts->elems[i].partition);
 	forget_assigned(k, parts);
 	if (cooperative) {
-		rd_kafka_error_t *e = rd_kafka_incremental_unassign(k->rk, parts);
+		rd_kafka_error_t *e = k->api.incremental_unassign(k->rk, parts);
 		if (e != NULL)
-			rd_kafka_error_destroy(e);
+			k->api.error_destroy(e);
 	} else {
-		rd_kafka_assign(k->rk, NULL);
+		k->api.assign(k->rk, NULL);
 	}
 }
 
@@ -250,7 +250,7 @@ kafka_on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_parti
     void *opaque)
 {
 	struct kafkainput *k = opaque;
-	int cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+	int cooperative = strcmp(k->api.rebalance_protocol(rk), "COOPERATIVE") == 0;
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
 		kafka_assign(k, parts, cooperative);
 	else

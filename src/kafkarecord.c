@@ -59,13 +59,13 @@ set_headers(struct kafkarecord *k, const rd_kafka_message_t *m)
 	if (k->key->next != NULL) /* the last record's headers, after "key" */
 		cJSON_DeleteItemFromObjectCaseSensitive(k->meta, "headers");
 	rd_kafka_headers_t *hdrs = NULL;
-	if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || hdrs == NULL)
+	if (k->api->message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || hdrs == NULL)
 		return;
 	cJSON *a = cJSON_CreateArray();
 	const char *name;
 	const void *val;
 	size_t size;
-	for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == 0; i++) {
+	for (size_t i = 0; k->api->header_get_all(hdrs, i, &name, &val, &size) == 0; i++) {
 		cJSON *v = cJSON_CreateString("");
 		set_bytes(k, v, val, size);
 		cJSON_AddItemToArray(a, cJSON_CreateString(name));
@@ -78,17 +78,17 @@ static void
 build_meta(struct kafkarecord *k, const rd_kafka_message_t *m, int headers)
 {
 	cJSON *e = k->meta->child; /* in new_meta's order */
-	set_string(e, rd_kafka_topic_name(m->rkt));
+	set_string(e, k->api->topic_name(m->rkt));
 	cJSON_SetNumberValue(e->next, m->partition);
 	e = e->next->next;
 	cJSON_SetNumberValue(e, (double)m->offset);
 	rd_kafka_timestamp_type_t tt;
-	int64_t ts = rd_kafka_message_timestamp(m, &tt);
+	int64_t ts = k->api->message_timestamp(m, &tt);
 	set_string(e->next, tt == RD_KAFKA_TIMESTAMP_CREATE_TIME ? "create" :
 	        tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME        ? "logappend" :
 	                                                          "none");
 	cJSON_SetNumberValue(e->next->next, (double)ts);
-	cJSON_SetNumberValue(e->next->next->next, rd_kafka_message_broker_id(m));
+	cJSON_SetNumberValue(e->next->next->next, k->api->message_broker_id(m));
 	if (headers)
 		set_headers(k, m);
 	set_bytes(k, k->key, m->key, m->key_len);
@@ -112,7 +112,7 @@ kafkarecord_fill(struct kafkarecord *k, const rd_kafka_message_t *m, size_t max_
 	/* The same partition record after record: its name is formatted once
 	 * (snprintf cost a fifth of taking a record). librdkafka keeps a
 	 * topic's name for the life of its handle. */
-	const char *topic = rd_kafka_topic_name(m->rkt);
+	const char *topic = k->api->topic_name(m->rkt);
 	if (topic != k->where_topic || m->partition != k->where_partition) {
 		snprintf(k->where, sizeof k->where, "%s[%" PRId32 "]", topic, m->partition);
 		k->where_topic = topic;
@@ -125,9 +125,10 @@ kafkarecord_fill(struct kafkarecord *k, const rd_kafka_message_t *m, size_t max_
  * last record (the end is kept in the partition's err field). */
 
 void
-kafkarecord_init(struct kafkarecord *kr)
+kafkarecord_init(struct kafkarecord *kr, const struct kafka_api *api)
 {
 	memset(kr, 0, sizeof *kr);
+	kr->api = api;
 	buf_init(&kr->text);
 	kr->meta = new_meta();
 	kr->key = cJSON_GetObjectItemCaseSensitive(kr->meta, "key");

@@ -32,6 +32,7 @@ static const struct {
 	{"golden", golden_suite},
 	{"jsonarena", jsonarena_suite},
 	{"jsonval", jsonval_suite},
+	{"kafkaapi", kafkaapi_suite},
 	{"kafkainput", kafkainput_suite},
 	{"linereader", linereader_suite},
 	{"fastjson", fastjson_suite},

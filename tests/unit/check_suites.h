@@ -22,6 +22,7 @@ Suite *failures_suite(void);
 Suite *golden_suite(void);
 Suite *jsonarena_suite(void);
 Suite *jsonval_suite(void);
+Suite *kafkaapi_suite(void);
 Suite *kafkainput_suite(void);
 Suite *linereader_suite(void);
 Suite *fastjson_suite(void);
