@@ -54,4 +54,12 @@ struct fastjson_shape {
 cJSON *fastjson_parse_shaped(const char *text, size_t len, size_t *end_off,
     const struct fastjson_shape *shape);
 
+/* fastjson_parse_shaped, telling where the tree's strings are: every
+ * member name and string value (not the number literals, which point into
+ * text) lies in (*copy)[0..len), the parser's copy of the text in the
+ * arena, so that a caller keeping the tree moves them with one memcpy.
+ * *copy is set only on success. */
+cJSON *fastjson_parse_copy(const char *text, size_t len, size_t *end_off,
+    const struct fastjson_shape *shape, const char **copy);
+
 #endif

@@ -46,6 +46,12 @@ jsonval_member(const cJSON *obj, const char *name)
  * bytes. */
 cJSON *jsonval_parse(const char *text, size_t len, size_t *err_off, int *trailing);
 
+/* jsonval_parse, telling where the strings are when fastjson built the
+ * tree (fastjson_parse_copy): *copy is then the len bytes that hold every
+ * member name and string value; NULL when cJSON did. */
+cJSON *jsonval_parse_copy(const char *text, size_t len, size_t *err_off, int *trailing,
+    const char **copy);
+
 /* Like jsonval_parse, but a complete value may be followed by anything:
  * *end_off receives the offset just past the value. */
 cJSON *jsonval_parse_prefix(const char *text, size_t len, size_t *end_off);

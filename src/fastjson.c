@@ -612,6 +612,14 @@ cJSON *
 fastjson_parse_shaped(const char *text, size_t len, size_t *end_off,
     const struct fastjson_shape *shape)
 {
+	const char *copy;
+	return fastjson_parse_copy(text, len, end_off, shape, &copy);
+}
+
+cJSON *
+fastjson_parse_copy(const char *text, size_t len, size_t *end_off,
+    const struct fastjson_shape *shape, const char **copy)
+{
 	if (len == 0 || (unsigned char)text[0] == 0xEF) /* a BOM: cJSON skips it */
 		return NULL;
 	const unsigned char *p = (const unsigned char *)text;
@@ -628,5 +636,6 @@ fastjson_parse_shaped(const char *text, size_t len, size_t *end_off,
 	if (root == NULL)
 		return NULL;
 	*end_off = (size_t)((const char *)end_at - text);
+	*copy = s.copy;
 	return root;
 }

@@ -89,12 +89,14 @@ jsonval_parse_prefix(const char *text, size_t len, size_t *end_off)
 	return jsonval_parse_prefix_shaped(text, len, end_off, NULL);
 }
 
-cJSON *
-jsonval_parse_prefix_shaped(const char *text, size_t len, size_t *end_off,
-    const struct fastjson_shape *shape)
+/* The same tree, built faster, wherever fastjson is certain of it; *copy
+ * as fastjson_parse_copy says, or NULL when cJSON built it. */
+static cJSON *
+parse_prefix(const char *text, size_t len, size_t *end_off, const struct fastjson_shape *shape,
+    const char **copy)
 {
-	/* The same tree, built faster, wherever fastjson is certain of it. */
-	cJSON *fast = fastjson_parse_shaped(text, len, end_off, shape);
+	*copy = NULL;
+	cJSON *fast = fastjson_parse_copy(text, len, end_off, shape, copy);
 	if (fast != NULL)
 		return fast;
 	const char *end = NULL;
@@ -110,11 +112,27 @@ jsonval_parse_prefix_shaped(const char *text, size_t len, size_t *end_off,
 }
 
 cJSON *
+jsonval_parse_prefix_shaped(const char *text, size_t len, size_t *end_off,
+    const struct fastjson_shape *shape)
+{
+	const char *copy;
+	return parse_prefix(text, len, end_off, shape, &copy);
+}
+
+cJSON *
 jsonval_parse(const char *text, size_t len, size_t *err_off, int *trailing)
+{
+	const char *copy;
+	return jsonval_parse_copy(text, len, err_off, trailing, &copy);
+}
+
+cJSON *
+jsonval_parse_copy(const char *text, size_t len, size_t *err_off, int *trailing,
+    const char **copy)
 {
 	size_t end;
 	*trailing = 0;
-	cJSON *root = jsonval_parse_prefix(text, len, &end);
+	cJSON *root = parse_prefix(text, len, &end, NULL, copy);
 	if (root == NULL) {
 		*err_off = end;
 		return NULL;
@@ -125,6 +143,7 @@ jsonval_parse(const char *text, size_t len, size_t *err_off, int *trailing)
 		cJSON_Delete(root);
 		*err_off = end;
 		*trailing = 1;
+		*copy = NULL;
 		return NULL;
 	}
 	return root;
