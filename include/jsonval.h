@@ -21,6 +21,52 @@
  * alone) and its length is kept in valueint, so the text must outlive the
  * tree and valueint of such nodes means the literal's length. */
 
+/* cJSON_IsNull, _IsString, _IsNumber, _IsObject, _IsArray and
+ * cJSON_GetStringValue, exactly (cJSON 1.7: the type's low byte; NULL is
+ * none of them), inline: in the shared library each is a call, and the
+ * hot path asks them some forty times per event. */
+static inline int
+jsonval_type_is(const cJSON *v, int type)
+{
+	return v != NULL && (v->type & 0xFF) == type;
+}
+
+static inline int
+jsonval_is_null(const cJSON *v)
+{
+	return jsonval_type_is(v, cJSON_NULL);
+}
+
+static inline int
+jsonval_is_string(const cJSON *v)
+{
+	return jsonval_type_is(v, cJSON_String);
+}
+
+static inline int
+jsonval_is_number(const cJSON *v)
+{
+	return jsonval_type_is(v, cJSON_Number);
+}
+
+static inline int
+jsonval_is_object(const cJSON *v)
+{
+	return jsonval_type_is(v, cJSON_Object);
+}
+
+static inline int
+jsonval_is_array(const cJSON *v)
+{
+	return jsonval_type_is(v, cJSON_Array);
+}
+
+static inline char *
+jsonval_string(const cJSON *v)
+{
+	return jsonval_is_string(v) ? v->valuestring : NULL;
+}
+
 /* Exactly cJSON_GetObjectItemCaseSensitive(obj, name): the first member
  * of that name, or NULL (also when obj or name is NULL, or an item
  * without a name comes first, as in an array). Inline, and comparing

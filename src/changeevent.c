@@ -73,11 +73,11 @@ static void
 find_table(struct envelope *env)
 {
 	const cJSON *src = env->source;
-	const char *schema = cJSON_GetStringValue(member(src, "schema"));
-	const char *db = cJSON_GetStringValue(member(src, "db"));
-	const char *table = cJSON_GetStringValue(member(src, "table"));
+	const char *schema = jsonval_string(member(src, "schema"));
+	const char *db = jsonval_string(member(src, "db"));
+	const char *table = jsonval_string(member(src, "table"));
 	if (table == NULL) /* MongoDB names a collection */
-		table = cJSON_GetStringValue(member(src, "collection"));
+		table = jsonval_string(member(src, "collection"));
 	const size_t n = sizeof env->table;
 	if (table == NULL || table[0] == '\0')
 		env->table_len = join(env->table, n, "", NULL);
@@ -92,7 +92,7 @@ find_table(struct envelope *env)
 static int
 is_mongodb(const struct envelope *env)
 {
-	const char *c = cJSON_GetStringValue(member(env->source, "connector"));
+	const char *c = jsonval_string(member(env->source, "connector"));
 	return c != NULL && strcmp(c, "mongodb") == 0;
 }
 
@@ -101,9 +101,9 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 {
 	const cJSON *v = member(env->payload, name);
 	*out = NULL;
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || jsonval_is_null(v))
 		return 0;
-	if (cJSON_IsString(v) && is_mongodb(env)) {
+	if (jsonval_is_string(v) && is_mongodb(env)) {
 		/* Debezium's MongoDB connector sends the document as extended
 		 * JSON text; only there is a string image legitimate. */
 		char what[16];
@@ -113,7 +113,7 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 		size_t off;
 		int trailing;
 		cJSON *doc = jsonval_parse(v->valuestring, strlen(v->valuestring), &off, &trailing);
-		if (doc != NULL && cJSON_IsObject(doc)) {
+		if (doc != NULL && jsonval_is_object(doc)) {
 			*out = envbuild_keep(env, doc);
 			return 0;
 		}
@@ -121,7 +121,7 @@ row_image(struct envelope *env, const char *name, const cJSON **out)
 		envbuild_reject(env, "\"%s\" is a string that does not hold a JSON document", name);
 		return -1;
 	}
-	if (!cJSON_IsObject(v)) {
+	if (!jsonval_is_object(v)) {
 		envbuild_reject(env, "\"%s\" is %s, not an object or null", name, envbuild_type_name(v));
 		return -1;
 	}
@@ -141,8 +141,8 @@ classify_cloudevent(struct envelope *env, const cJSON *doc)
 	if (member(doc, "specversion") == NULL || op == NULL || data == NULL)
 		return 0;
 	const cJSON *p = member(data, "payload");
-	if (cJSON_IsObject(p) && member(data, "schema") != NULL) {
-		if (cJSON_IsObject(member(data, "schema")))
+	if (jsonval_is_object(p) && member(data, "schema") != NULL) {
+		if (jsonval_is_object(member(data, "schema")))
 			env->schema = member(data, "schema");
 		data = p;
 	}
@@ -192,16 +192,16 @@ changeevent_classify(struct envelope *env, const cJSON *doc)
 		changeevent_classify_payload(env, doc);
 		return;
 	}
-	if (cJSON_IsNull(p)) {
+	if (jsonval_is_null(p)) {
 		envbuild_skip(env, SKIP_TOMBSTONE);
 		return;
 	}
-	if (!cJSON_IsObject(p)) {
+	if (!jsonval_is_object(p)) {
 		envbuild_reject(env, "\"payload\" is %s, not an object", envbuild_type_name(p));
 		return;
 	}
 	const cJSON *s = member(doc, "schema");
-	if (cJSON_IsObject(s))
+	if (jsonval_is_object(s))
 		env->schema = s;
 	changeevent_classify_payload(env, p);
 }
@@ -212,8 +212,8 @@ static void
 classify_without_op(struct envelope *env, const cJSON *payload)
 {
 	const cJSON *status = member(payload, "status");
-	const char *name = env->schema ? cJSON_GetStringValue(member(env->schema, "name")) : NULL;
-	if (cJSON_IsString(status) && member(payload, "id") != NULL &&
+	const char *name = env->schema ? jsonval_string(member(env->schema, "name")) : NULL;
+	if (jsonval_is_string(status) && member(payload, "id") != NULL &&
 	    (strcmp(status->valuestring, "BEGIN") == 0 || strcmp(status->valuestring, "END") == 0)) {
 		envbuild_skip(env, SKIP_TXMETA);
 		return;
@@ -288,7 +288,7 @@ changeevent_classify_payload(struct envelope *env, const cJSON *payload)
 		classify_without_op(env, payload);
 		return;
 	}
-	if (!cJSON_IsString(op)) {
+	if (!jsonval_is_string(op)) {
 		envbuild_reject(env, "\"op\" is %s, not a string", envbuild_type_name(op));
 		return;
 	}
@@ -296,7 +296,7 @@ changeevent_classify_payload(struct envelope *env, const cJSON *payload)
 	if (!known_op(env, o))
 		return;
 	const cJSON *src = member(payload, "source");
-	if (cJSON_IsObject(src))
+	if (jsonval_is_object(src))
 		env->source = src;
 	if (o[0] == 't' || o[0] == 'm') {
 		envbuild_skip(env, o[0] == 't' ? SKIP_TRUNCATE : SKIP_MESSAGE);

@@ -107,11 +107,11 @@ is_base64(struct buf *out, const char *s)
 static int
 put_decimal_as_written(struct buf *out, const cJSON *v, int json)
 {
-	if (cJSON_IsNumber(v)) {
+	if (jsonval_is_number(v)) {
 		put_number(out, v);
 		return 0;
 	}
-	if (cJSON_IsString(v) && decimal_is_text(v->valuestring)) {
+	if (jsonval_is_string(v) && decimal_is_text(v->valuestring)) {
 		put_string(out, v->valuestring, json);
 		return 0;
 	}
@@ -144,7 +144,7 @@ struct_field(const struct decode_column *c, const char *name, size_t *hint)
 static int
 render_float(struct buf *out, const cJSON *v, int is_float4, int json)
 {
-	if (cJSON_IsNumber(v)) {
+	if (jsonval_is_number(v)) {
 		/* float4out's or float8out's shortest text ("100", "1e+15"),
 		 * not the writer's ("100.0", "1.0E15") */
 		char tmp[32];
@@ -154,7 +154,7 @@ render_float(struct buf *out, const cJSON *v, int is_float4, int json)
 			buf_append(out, p, n);
 		return 0;
 	}
-	if (cJSON_IsString(v) &&
+	if (jsonval_is_string(v) &&
 	    (strcmp(v->valuestring, "NaN") == 0 || strcmp(v->valuestring, "Infinity") == 0 ||
 	        strcmp(v->valuestring, "-Infinity") == 0)) {
 		put_string(out, v->valuestring, json);
@@ -167,7 +167,7 @@ render_float(struct buf *out, const cJSON *v, int is_float4, int json)
 static int
 render_text(struct buf *out, const struct decode_column *c, const cJSON *v, int json)
 {
-	if (!cJSON_IsString(v))
+	if (!jsonval_is_string(v))
 		return -1;
 	const char *s = v->valuestring;
 	switch (c->kind) {
@@ -210,7 +210,7 @@ render_plain(struct buf *out, const struct decode_column *c, const cJSON *v, int
 		buf_puts(out, cJSON_IsTrue(v) ? "true" : "false");
 		return 0;
 	case K_INT:
-		if (!cJSON_IsNumber(v))
+		if (!jsonval_is_number(v))
 			return -1;
 		put_number(out, v);
 		return 0;
@@ -218,7 +218,7 @@ render_plain(struct buf *out, const struct decode_column *c, const cJSON *v, int
 		return render_float(out, v, c->unit, json);
 	case K_STRING:
 	case K_BYTES:
-		if (!cJSON_IsString(v))
+		if (!jsonval_is_string(v))
 			return -1;
 		if (c->kind == K_BYTES && hex)
 			return put_hex(out, v->valuestring, json);
@@ -233,7 +233,7 @@ static int
 render_decimal(struct buf *out, const struct decode_column *c, const cJSON *v, int json)
 {
 	if (c->kind == K_DECIMAL) {
-		if (cJSON_IsString(v)) {
+		if (jsonval_is_string(v)) {
 			/* Base64 is the schema's form; decimal text that is not
 			 * base64 goes through as written; base64 without a scale
 			 * to apply is a mismatch. */
@@ -248,11 +248,11 @@ render_decimal(struct buf *out, const struct decode_column *c, const cJSON *v, i
 		return put_decimal_as_written(out, v, json);
 	}
 	/* VariableScaleDecimal: {"scale":N,"value":"<base64>"}. */
-	if (!cJSON_IsObject(v))
+	if (!jsonval_is_object(v))
 		return put_decimal_as_written(out, v, json);
 	int64_t scale;
 	const cJSON *val = cJSON_GetObjectItemCaseSensitive(v, "value");
-	if (get_int(cJSON_GetObjectItemCaseSensitive(v, "scale"), &scale) != 0 || !cJSON_IsString(val))
+	if (get_int(cJSON_GetObjectItemCaseSensitive(v, "scale"), &scale) != 0 || !jsonval_is_string(val))
 		return R_MISMATCH;
 	if (scale < -MAX_SCALE || scale > MAX_VALUE_SCALE)
 		return R_SCALE;
@@ -276,7 +276,7 @@ put_key(struct buf *out, const cJSON *e, int first)
 static int
 render_element(struct buf *out, const struct decode_column *c, const cJSON *e, int hex)
 {
-	if (cJSON_IsNull(e)) {
+	if (jsonval_is_null(e)) {
 		buf_append(out, "NULL", 4);
 		return 0;
 	}
@@ -286,7 +286,7 @@ render_element(struct buf *out, const struct decode_column *c, const cJSON *e, i
 	}
 	size_t start = out->len;
 	int r = render(out, c, e, hex, 0);
-	if (r == 0 && !(c->kind == K_ARRAY && cJSON_IsArray(e)))
+	if (r == 0 && !(c->kind == K_ARRAY && jsonval_is_array(e)))
 		pgtext_array_quote(out, start);
 	return r;
 }
@@ -296,7 +296,7 @@ render_element(struct buf *out, const struct decode_column *c, const cJSON *e, i
 static int
 render_array(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, int json)
 {
-	if (!cJSON_IsArray(v))
+	if (!jsonval_is_array(v))
 		return -1;
 	buf_putc(out, json ? '[' : '{');
 	const cJSON *e;
@@ -327,12 +327,12 @@ hstore_order(const void *a, const void *b)
 static int
 render_hstore(struct buf *out, const struct decode_column *c, const cJSON *v)
 {
-	if (!cJSON_IsObject(v) || c->child[1].kind != K_STRING)
+	if (!jsonval_is_object(v) || c->child[1].kind != K_STRING)
 		return 1;
 	size_t n = 0;
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
-		if (!cJSON_IsString(e) && !cJSON_IsNull(e))
+		if (!jsonval_is_string(e) && !jsonval_is_null(e))
 			return 1;
 		n++;
 	}
@@ -347,7 +347,7 @@ render_hstore(struct buf *out, const struct decode_column *c, const cJSON *v)
 			buf_append(out, ", ", 2);
 		pgtext_hstore_quote(out, pairs[i]->string, strlen(pairs[i]->string));
 		buf_append(out, "=>", 2);
-		if (cJSON_IsNull(pairs[i]))
+		if (jsonval_is_null(pairs[i]))
 			buf_append(out, "NULL", 4);
 		else
 			pgtext_hstore_quote(out, pairs[i]->valuestring, strlen(pairs[i]->valuestring));
@@ -362,7 +362,7 @@ render_point(struct buf *out, const cJSON *v, int json)
 {
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, "x");
 	const cJSON *y = cJSON_GetObjectItemCaseSensitive(v, "y");
-	if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y))
+	if (!jsonval_is_number(x) || !jsonval_is_number(y))
 		return -1;
 	if (json)
 		buf_putc(out, '"');
@@ -380,12 +380,12 @@ render_point(struct buf *out, const cJSON *v, int json)
 static int
 render_pairs(struct buf *out, const struct decode_column *c, const cJSON *v, int hex)
 {
-	if (!cJSON_IsArray(v))
+	if (!jsonval_is_array(v))
 		return -1;
 	buf_putc(out, '[');
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
-		if (!cJSON_IsArray(e) || e->child == NULL || e->child->next == NULL ||
+		if (!jsonval_is_array(e) || e->child == NULL || e->child->next == NULL ||
 		    e->child->next->next != NULL)
 			return -1;
 		if (e != v->child)
@@ -409,9 +409,9 @@ render_pairs(struct buf *out, const struct decode_column *c, const cJSON *v, int
 static int
 render_object(struct buf *out, const struct decode_column *c, const cJSON *v, int hex)
 {
-	if (c->kind == K_MAP && !cJSON_IsObject(v))
+	if (c->kind == K_MAP && !jsonval_is_object(v))
 		return render_pairs(out, c, v, hex);
-	if (!cJSON_IsObject(v))
+	if (!jsonval_is_object(v))
 		return -1;
 	buf_putc(out, '{');
 	size_t hint = 0;
@@ -439,7 +439,7 @@ put_vector_element(struct buf *out, const cJSON *e)
 {
 	char tmp[32];
 	const char *p;
-	if (!cJSON_IsNumber(e))
+	if (!jsonval_is_number(e))
 		return -1;
 	size_t n = jsonval_number_text(e, &p, tmp);
 	return pgtext_float(out, p, n, 1);
@@ -449,7 +449,7 @@ put_vector_element(struct buf *out, const cJSON *e)
 static int
 render_vector(struct buf *out, const cJSON *v, int json)
 {
-	if (!cJSON_IsArray(v))
+	if (!jsonval_is_array(v))
 		return -1;
 	if (json)
 		buf_putc(out, '"');
@@ -487,8 +487,8 @@ render_sparsevec(struct buf *out, const cJSON *v, int json)
 {
 	int64_t dims;
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "vector");
-	if (!cJSON_IsObject(v) || get_int(cJSON_GetObjectItemCaseSensitive(v, "dimensions"), &dims) != 0 ||
-	    !cJSON_IsArray(m))
+	if (!jsonval_is_object(v) || get_int(cJSON_GetObjectItemCaseSensitive(v, "dimensions"), &dims) != 0 ||
+	    !jsonval_is_array(m))
 		return -1;
 	size_t n = 0;
 	const cJSON *e;
@@ -498,7 +498,7 @@ render_sparsevec(struct buf *out, const cJSON *v, int json)
 	int r = 0;
 	n = 0;
 	cJSON_ArrayForEach(e, m) {
-		if (!cJSON_IsArray(e) || e->child == NULL || e->child->next == NULL ||
+		if (!jsonval_is_array(e) || e->child == NULL || e->child->next == NULL ||
 		    e->child->next->next != NULL || get_int(e->child, &ent[n].index) != 0) {
 			r = -1;
 			break;
@@ -531,7 +531,7 @@ render_sparsevec(struct buf *out, const cJSON *v, int json)
 static int
 render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, int json)
 {
-	if (cJSON_IsNull(v)) {
+	if (jsonval_is_null(v)) {
 		buf_append(out, "null", 4); /* only reached inside containers */
 		return 0;
 	}
@@ -554,7 +554,7 @@ render(struct buf *out, const struct decode_column *c, const cJSON *v, int hex, 
 	case K_STRUCT:
 		return render_object(out, c, v, hex);
 	case K_POINT:
-		if (cJSON_IsObject(v))
+		if (jsonval_is_object(v))
 			return render_point(out, v, json);
 		return -1;
 	case K_DURATION:
@@ -572,7 +572,7 @@ int
 decode_render(struct buf *out, const struct decode_column *c, const cJSON *v,
     const struct decode_opts *o, int *mismatch)
 {
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || jsonval_is_null(v))
 		return 0;
 	if (c == NULL)
 		return jsonval_render(out, v);

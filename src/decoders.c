@@ -56,7 +56,7 @@ static const char *
 member_string(const cJSON *o, const char *key)
 {
 	const cJSON *m = jsonval_member(o, key);
-	return cJSON_IsString(m) ? m->valuestring : NULL;
+	return jsonval_is_string(m) ? m->valuestring : NULL;
 }
 
 static int
@@ -201,7 +201,7 @@ build(struct decode_column *c, const cJSON *s, int depth)
 	};
 	memset(c, 0, sizeof *c);
 	c->kind = K_ANY;
-	if (!cJSON_IsObject(s) || depth > MAX_DEPTH)
+	if (!jsonval_is_object(s) || depth > MAX_DEPTH)
 		return;
 	const char *type = member_string(s, "type");
 	if (type == NULL || build_logical(c, s, type, member_string(s, "name")))
@@ -220,7 +220,7 @@ build(struct decode_column *c, const cJSON *s, int depth)
 		build_children(c, s, map, 2, depth);
 	} else if (strcmp(type, "struct") == 0) {
 		const cJSON *fields = jsonval_member(s, "fields");
-		if (cJSON_IsArray(fields))
+		if (jsonval_is_array(fields))
 			build_struct(c, fields, depth);
 	}
 }
@@ -249,11 +249,11 @@ row_fields(const cJSON *envelope, const char *which)
 {
 	const cJSON *f;
 	cJSON_ArrayForEach(f, jsonval_member(envelope, "fields")) {
-		if (!cJSON_IsObject(f) || !streq(member_string(f, "field"), which))
+		if (!jsonval_is_object(f) || !streq(member_string(f, "field"), which))
 			continue;
 		const char *type = member_string(f, "type");
 		const cJSON *fields = jsonval_member(f, "fields");
-		if ((type == NULL || strcmp(type, "struct") == 0) && cJSON_IsArray(fields))
+		if ((type == NULL || strcmp(type, "struct") == 0) && jsonval_is_array(fields))
 			return fields;
 	}
 	return NULL;
@@ -262,8 +262,8 @@ row_fields(const cJSON *envelope, const char *which)
 struct decode_table *
 decode_table_new(const cJSON *envelope_schema)
 {
-	if (!cJSON_IsObject(envelope_schema) ||
-	    !cJSON_IsArray(jsonval_member(envelope_schema, "fields")))
+	if (!jsonval_is_object(envelope_schema) ||
+	    !jsonval_is_array(jsonval_member(envelope_schema, "fields")))
 		return NULL;
 	const cJSON *fields = row_fields(envelope_schema, "after");
 	if (fields == NULL)

@@ -36,15 +36,15 @@ diff_is_unavailable(const struct diff *d, const cJSON *v, const char *placeholde
 {
 	if (v == NULL)
 		return 0;
-	if (cJSON_IsString(v)) {
+	if (jsonval_is_string(v)) {
 		/* The first byte rules out almost every value without a call. */
 		const char *s = v->valuestring;
 		return (s[0] == placeholder[0] && strcmp(s, placeholder) == 0) ||
 		    (s[0] == d->placeholder_b64.p[0] && strcmp(s, d->placeholder_b64.p) == 0);
 	}
-	if (cJSON_IsArray(v) && v->child != NULL) {
+	if (jsonval_is_array(v) && v->child != NULL) {
 		for (const cJSON *e = v->child; e != NULL; e = e->next)
-			if (!diff_is_unavailable(d, e, placeholder) || cJSON_IsArray(e))
+			if (!diff_is_unavailable(d, e, placeholder) || jsonval_is_array(e))
 				return 0;
 		return 1;
 	}
@@ -142,10 +142,10 @@ mongo_changed(const struct envelope *env, const char *name)
 		if (path_in(c->string, name))
 			return 1;
 	cJSON_ArrayForEach(c, env->removed)
-		if (path_in(cJSON_GetStringValue(c), name))
+		if (path_in(jsonval_string(c), name))
 			return 1;
 	cJSON_ArrayForEach(c, env->truncated)
-		if (path_in(cJSON_GetStringValue(member(c, "field")), name))
+		if (path_in(jsonval_string(member(c, "field")), name))
 			return 1;
 	return 0;
 }
@@ -156,7 +156,7 @@ mongo_removed(const struct envelope *env, const char *name)
 {
 	const cJSON *c;
 	cJSON_ArrayForEach(c, env->removed) {
-		const char *p = cJSON_GetStringValue(c);
+		const char *p = jsonval_string(c);
 		if (p != NULL && strcmp(p, name) == 0)
 			return 1;
 	}
@@ -264,7 +264,7 @@ track_all(struct diff *d, const struct envelope *env, const struct options *o, c
 	if (mongo_partial(env)) {
 		const cJSON *c;
 		cJSON_ArrayForEach(c, env->removed) {
-			const char *name = cJSON_GetStringValue(c);
+			const char *name = jsonval_string(c);
 			if (name != NULL && strchr(name, '.') == NULL && !is_id(d, name) &&
 			    column(d, env->after, name) == NULL)
 				track(d, env, o, name);

@@ -39,7 +39,7 @@ set_key(struct envelope *env, const cJSON *k)
 	const cJSON *payload = jsonval_member(k, "payload");
 	if (payload != NULL && jsonval_member(k, "schema") != NULL)
 		k = payload;
-	if (cJSON_IsObject(k))
+	if (jsonval_is_object(k))
 		env->key = k;
 }
 
@@ -180,7 +180,7 @@ fast_payload(const char *p, size_t plen, const struct fastjson_shape *shape)
 		j = 0;
 	while (j > 0 && j < plen && is_space_or_eol(p[j]))
 		j++;
-	if (j != plen || !cJSON_IsObject(payload)) {
+	if (j != plen || !jsonval_is_object(payload)) {
 		cJSON_Delete(payload);
 		return NULL;
 	}
@@ -245,7 +245,7 @@ is_event_then_blanks(const cJSON *doc, const char *rest, size_t n)
 		if (!is_blank(rest[k]))
 			return 0;
 	const cJSON *p = member(doc, "payload");
-	return member(doc, "op") != NULL || (cJSON_IsObject(p) && member(p, "op") != NULL);
+	return member(doc, "op") != NULL || (jsonval_is_object(p) && member(p, "op") != NULL);
 }
 
 /* Classifies a record value given as text (the whole line, the part after
@@ -296,22 +296,22 @@ classify_kcat(struct envelope *env, const cJSON *rec)
 	env->record = rec;
 	const cJSON *key = member(rec, "key");
 	const cJSON *payload = member(rec, "payload");
-	if ((cJSON_IsString(key) && envbuild_reject_escaped_nul(env, "kcat key: ", key->valuestring)) ||
-	    (cJSON_IsString(payload) && envbuild_reject_escaped_nul(env, "kcat payload: ", payload->valuestring)))
+	if ((jsonval_is_string(key) && envbuild_reject_escaped_nul(env, "kcat key: ", key->valuestring)) ||
+	    (jsonval_is_string(payload) && envbuild_reject_escaped_nul(env, "kcat payload: ", payload->valuestring)))
 		return;
-	if (cJSON_IsString(key))
+	if (jsonval_is_string(key))
 		take_key(env, key->valuestring, strlen(key->valuestring));
-	else if (cJSON_IsObject(key))
+	else if (jsonval_is_object(key))
 		set_key(env, key);
-	if (cJSON_IsNull(payload)) {
+	if (jsonval_is_null(payload)) {
 		envbuild_skip(env, SKIP_TOMBSTONE);
 		return;
 	}
-	if (cJSON_IsObject(payload)) {
+	if (jsonval_is_object(payload)) {
 		changeevent_classify(env, payload);
 		return;
 	}
-	if (!cJSON_IsString(payload)) {
+	if (!jsonval_is_string(payload)) {
 		envbuild_reject(env, "kcat record \"payload\" is %s, not a string", envbuild_type_name(payload));
 		return;
 	}
@@ -374,7 +374,7 @@ parse_object_line(struct envelope *env, const char *line, size_t len, size_t i)
 		j++;
 	if (j < len)
 		reject_syntax(env, "", j + 1, 1);
-	else if (!cJSON_IsObject(doc))
+	else if (!jsonval_is_object(doc))
 		envbuild_reject(env, "not a JSON object");
 	else if (is_kcat_record(doc))
 		classify_kcat(env, doc);
@@ -464,7 +464,7 @@ envelope_parse_record(struct envelope *env, struct schema_cache *cache, const cJ
 	env->cache = cache;
 	env->record = record;
 	const cJSON *key = member(record, "key");
-	if (cJSON_IsString(key))
+	if (jsonval_is_string(key))
 		take_key(env, key->valuestring, strlen(key->valuestring));
 	if (value == NULL) {
 		envbuild_skip(env, SKIP_TOMBSTONE);

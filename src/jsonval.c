@@ -57,7 +57,7 @@ static void
 attach_numbers(cJSON *node, const char *text, size_t len, size_t *pos)
 {
 	for (; node != NULL; node = node->next) {
-		if (cJSON_IsNumber(node)) {
+		if (jsonval_is_number(node)) {
 			size_t i = next_number(text, len, *pos);
 			if (i >= len)
 				return; /* cannot happen for text cJSON accepted */
@@ -195,9 +195,9 @@ jsonval_int64(const cJSON *v, int64_t *out)
 {
 	if (v == NULL)
 		return -1;
-	if (cJSON_IsString(v))
+	if (jsonval_is_string(v))
 		return parse_int64(v->valuestring, strlen(v->valuestring), out);
-	if (!cJSON_IsNumber(v))
+	if (!jsonval_is_number(v))
 		return -1;
 	double d = v->valuedouble;
 	/* Below 2^53 an integral double is exactly its literal's value when
@@ -282,7 +282,7 @@ jsonval_write_json(struct buf *out, const cJSON *v)
 		break;
 	case cJSON_Array:
 	case cJSON_Object: {
-		int obj = cJSON_IsObject(v);
+		int obj = jsonval_is_object(v);
 		buf_putc(out, obj ? '{' : '[');
 		for (const cJSON *c = v->child; c != NULL; c = c->next) {
 			if (c != v->child)
@@ -306,9 +306,9 @@ jsonval_write_json(struct buf *out, const cJSON *v)
 int
 jsonval_render(struct buf *out, const cJSON *v)
 {
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || jsonval_is_null(v))
 		return 0;
-	if (cJSON_IsString(v))
+	if (jsonval_is_string(v))
 		buf_puts(out, v->valuestring);
 	else
 		jsonval_write_json(out, v);
@@ -465,8 +465,8 @@ numbers_equal(const cJSON *a, const cJSON *b)
 int
 jsonval_equal(const cJSON *a, const cJSON *b)
 {
-	int an = a == NULL || cJSON_IsNull(a);
-	int bn = b == NULL || cJSON_IsNull(b);
+	int an = a == NULL || jsonval_is_null(a);
+	int bn = b == NULL || jsonval_is_null(b);
 	if (an || bn)
 		return an && bn;
 	if ((a->type & 0xff) != (b->type & 0xff))
@@ -482,7 +482,7 @@ jsonval_equal(const cJSON *a, const cJSON *b)
 	case cJSON_Array: {
 		const cJSON *x = a->child, *y = b->child;
 		for (; x != NULL && y != NULL; x = x->next, y = y->next)
-			if (!jsonval_equal(x, y) || cJSON_IsNull(x) != cJSON_IsNull(y))
+			if (!jsonval_equal(x, y) || jsonval_is_null(x) != jsonval_is_null(y))
 				return 0;
 		return x == NULL && y == NULL;
 	}

@@ -30,14 +30,14 @@ mongo_key_id(struct envelope *env)
 	const cJSON *id = member(env->key, "_id");
 	if (id == NULL)
 		id = member(env->key, "id");
-	if (id == NULL || cJSON_IsNull(id))
+	if (id == NULL || jsonval_is_null(id))
 		return NULL;
-	if (cJSON_IsString(id) && id == member(env->key, "id")) {
+	if (jsonval_is_string(id) && id == member(env->key, "id")) {
 		cJSON *v = parse_text(id->valuestring);
 		if (v != NULL)
 			return v;
 	}
-	if (cJSON_IsString(id))
+	if (jsonval_is_string(id))
 		return cJSON_CreateString(id->valuestring);
 	/* Not cJSON_Duplicate: number nodes hold their literal as a pointer
 	 * into the line, without a NUL, which it would copy with strlen. The
@@ -74,11 +74,11 @@ key_only_delete(struct envelope *env)
 		env->before = envbuild_keep(env, image);
 	} else {
 		const cJSON *filter = member(env->payload, "filter");
-		if (cJSON_IsString(filter)) {
+		if (jsonval_is_string(filter)) {
 			if (envbuild_reject_escaped_nul(env, "\"filter\": ", filter->valuestring))
 				return -1;
 			cJSON *f = parse_text(filter->valuestring);
-			if (cJSON_IsObject(f) && member(f, "_id") != NULL)
+			if (jsonval_is_object(f) && member(f, "_id") != NULL)
 				env->before = envbuild_keep(env, f);
 			else
 				cJSON_Delete(f);
@@ -93,25 +93,25 @@ static int
 update_description(struct envelope *env)
 {
 	const cJSON *desc = member(env->payload, "updateDescription");
-	if (env->op != 'u' || !cJSON_IsObject(desc))
+	if (env->op != 'u' || !jsonval_is_object(desc))
 		return 0;
 	const cJSON *upd = member(desc, "updatedFields");
-	if (cJSON_IsString(upd)) {
+	if (jsonval_is_string(upd)) {
 		if (envbuild_reject_escaped_nul(env, "\"updatedFields\": ", upd->valuestring))
 			return -1;
 		cJSON *u = parse_text(upd->valuestring);
-		if (!cJSON_IsObject(u)) {
+		if (!jsonval_is_object(u)) {
 			cJSON_Delete(u);
 			envbuild_reject(env, "\"updatedFields\" is a string that does not hold a JSON document");
 			return -1;
 		}
 		env->updated = envbuild_keep(env, u);
-	} else if (cJSON_IsObject(upd)) {
+	} else if (jsonval_is_object(upd)) {
 		env->updated = upd;
 	}
 	const cJSON *rem = member(desc, "removedFields"), *trunc = member(desc, "truncatedArrays");
-	env->removed = cJSON_IsArray(rem) ? rem : NULL;
-	env->truncated = cJSON_IsArray(trunc) ? trunc : NULL;
+	env->removed = jsonval_is_array(rem) ? rem : NULL;
+	env->truncated = jsonval_is_array(trunc) ? trunc : NULL;
 	env->mongo_update = env->updated != NULL || env->removed != NULL || env->truncated != NULL;
 	return 0;
 }

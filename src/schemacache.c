@@ -335,7 +335,7 @@ schema_cache_add(struct schema_cache *c, const char *text, size_t len)
 		/* Parsed where the line's trees are (the per-line arena when one
 		 * is in force), then frozen into a block of the entry's own. */
 		cJSON *tree = jsonval_parse_copy(bytes, len, &off, &trailing, &copy);
-		if (tree != NULL && cJSON_IsObject(tree))
+		if (tree != NULL && jsonval_is_object(tree))
 			schema = freeze(tree, len, copy);
 		if (!jsonarena_active())
 			cJSON_Delete(tree);

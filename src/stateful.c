@@ -67,7 +67,7 @@ image_parse(struct image *im)
 	size_t off;
 	int trailing;
 	im->tree = jsonval_parse(im->text.p ? im->text.p : "", im->text.len, &off, &trailing);
-	return im->tree != NULL && cJSON_IsObject(im->tree) ? 0 : -1;
+	return im->tree != NULL && jsonval_is_object(im->tree) ? 0 : -1;
 }
 
 struct stateful *
@@ -189,11 +189,11 @@ make_key(struct stateful *sf, const struct envelope *env, const cJSON *image)
 static const char *
 header_value(const cJSON *headers, const char *name)
 {
-	if (!cJSON_IsArray(headers))
-		return cJSON_GetStringValue(member(headers, name));
+	if (!jsonval_is_array(headers))
+		return jsonval_string(member(headers, name));
 	for (const cJSON *h = headers->child; h != NULL && h->next != NULL; h = h->next->next)
-		if (cJSON_IsString(h) && strcmp(h->valuestring, name) == 0)
-			return cJSON_GetStringValue(h->next);
+		if (jsonval_is_string(h) && strcmp(h->valuestring, name) == 0)
+			return jsonval_string(h->next);
 	return NULL;
 }
 
@@ -210,9 +210,9 @@ header_key(struct stateful *sf, const struct envelope *env, const char *name)
 	int trailing;
 	cJSON *k = jsonval_parse(text, strlen(text), &off, &trailing);
 	const cJSON *obj = k;
-	if (cJSON_IsObject(member(k, "payload")) && member(k, "schema") != NULL)
+	if (jsonval_is_object(member(k, "payload")) && member(k, "schema") != NULL)
 		obj = member(k, "payload"); /* JsonConverter with schemas */
-	int ok = cJSON_IsObject(obj) && obj->child != NULL;
+	int ok = jsonval_is_object(obj) && obj->child != NULL;
 	sf->moved.len = 0;
 	if (ok)
 		jsonval_write_json(&sf->moved, obj);
@@ -225,7 +225,7 @@ event_pos(const struct envelope *env, struct state_pos *pos)
 {
 	memset(pos, 0, sizeof *pos);
 	pos->has_lsn = jsonval_int64(member(env->source, "lsn"), &pos->lsn) == 0;
-	const char *topic = cJSON_GetStringValue(member(env->record, "topic"));
+	const char *topic = jsonval_string(member(env->record, "topic"));
 	int64_t part, off;
 	if (topic != NULL && jsonval_int64(member(env->record, "partition"), &part) == 0 &&
 	    jsonval_int64(member(env->record, "offset"), &off) == 0) {
@@ -248,7 +248,7 @@ key_only(const struct stateful *sf, const struct envelope *env, const cJSON *ima
 			in_key = strcmp(sf->o->ids.names[i], c->string) == 0;
 		int first_as_key = env->key == NULL && sf->o->ids.n == 0 && c == image->child;
 		/* Debezium may send the other columns as null */
-		if (!in_key && !first_as_key && !cJSON_IsNull(c))
+		if (!in_key && !first_as_key && !jsonval_is_null(c))
 			return 0;
 	}
 	return 1;
@@ -298,7 +298,7 @@ columns_slot(struct stateful *sf)
 		int trailing;
 		cJSON *names = jsonval_parse(e.image, e.image_len, &off, &trailing);
 		for (const cJSON *n = names ? names->child : NULL; n != NULL; n = n->next)
-			if (cJSON_IsString(n))
+			if (jsonval_is_string(n))
 				buf_append(&c->names, n->valuestring, strlen(n->valuestring) + 1);
 		c->known = names != NULL;
 		cJSON_Delete(names);
@@ -323,17 +323,17 @@ schema_columns(struct stateful *sf, const struct envelope *env)
 	const cJSON *f;
 	const cJSON *before = NULL;
 	cJSON_ArrayForEach(f, member(env->schema, "fields")) {
-		const char *name = cJSON_GetStringValue(member(f, "field"));
+		const char *name = jsonval_string(member(f, "field"));
 		if (name != NULL && strcmp(name, "before") == 0)
 			before = f;
 	}
 	const cJSON *fields = member(before, "fields");
-	if (!cJSON_IsArray(fields) || fields->child == NULL)
+	if (!jsonval_is_array(fields) || fields->child == NULL)
 		return NULL;
 	struct columns *c = &sf->from_schema;
 	c->names.len = 0;
 	cJSON_ArrayForEach(f, fields) {
-		const char *name = cJSON_GetStringValue(member(f, "field"));
+		const char *name = jsonval_string(member(f, "field"));
 		if (name == NULL)
 			return NULL;
 		buf_append(&c->names, name, strlen(name) + 1);

@@ -611,6 +611,40 @@ START_TEST(int64_null_pointer)
 }
 END_TEST
 
+/* The inline predicates answer as cJSON's own for every type, with the
+ * flags cJSON keeps above the type's byte, and for NULL. */
+START_TEST(predicates_as_cjson)
+{
+	cJSON *doc = cJSON_Parse("[null,true,false,1,-2.5,\"s\",\"\",[],[1],{},{\"a\":1}]");
+	ck_assert_ptr_nonnull(doc);
+	cJSON *refs = cJSON_CreateArray();
+	cJSON *c;
+	cJSON_ArrayForEach(c, doc)
+		cJSON_AddItemReferenceToArray(refs, c); /* cJSON_IsReference set */
+	cJSON_AddItemToArray(refs, cJSON_CreateStringReference("const"));
+	cJSON_AddItemToObjectCS(doc->child->next->next->next->next->next->next->next->next->next->next,
+	    "b", cJSON_CreateRaw("7")); /* cJSON_StringIsConst, and a raw node */
+	const cJSON *lists[] = {doc, refs, doc->child->next->next->next->next->next->next->next->next->next->next};
+	int n = 0;
+	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		cJSON_ArrayForEach(c, lists[l]) {
+			ck_assert_int_eq(jsonval_is_null(c), cJSON_IsNull(c) != 0);
+			ck_assert_int_eq(jsonval_is_string(c), cJSON_IsString(c) != 0);
+			ck_assert_int_eq(jsonval_is_number(c), cJSON_IsNumber(c) != 0);
+			ck_assert_int_eq(jsonval_is_object(c), cJSON_IsObject(c) != 0);
+			ck_assert_int_eq(jsonval_is_array(c), cJSON_IsArray(c) != 0);
+			ck_assert_ptr_eq(jsonval_string(c), cJSON_GetStringValue(c));
+			n++;
+		}
+	}
+	ck_assert_int_eq(n, 11 + 12 + 2);
+	ck_assert(!jsonval_is_null(NULL) && !jsonval_is_string(NULL) && !jsonval_is_number(NULL) &&
+	    !jsonval_is_object(NULL) && !jsonval_is_array(NULL) && jsonval_string(NULL) == NULL);
+	cJSON_Delete(refs);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -622,6 +656,7 @@ jsonval_suite(void)
 	tc = tcase_create("literals");
 	tcase_add_loop_test(tc, literal_kept, 0, NCASES(literal_cases));
 	tcase_add_test(tc, number_text_points_into_text);
+	tcase_add_test(tc, predicates_as_cjson);
 	tcase_add_loop_test(tc, number_text_built, 0, NCASES(built_cases));
 	suite_add_tcase(s, tc);
 
