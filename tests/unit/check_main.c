@@ -31,6 +31,7 @@ static const struct {
 	{"failures", failures_suite},
 	{"golden", golden_suite},
 	{"jsonarena", jsonarena_suite},
+	{"jsonunescape", jsonunescape_suite},
 	{"jsonval", jsonval_suite},
 	{"kafkaapi", kafkaapi_suite},
 	{"kafkainput", kafkainput_suite},

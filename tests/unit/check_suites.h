@@ -21,6 +21,7 @@ Suite *envelope_suite(void);
 Suite *failures_suite(void);
 Suite *golden_suite(void);
 Suite *jsonarena_suite(void);
+Suite *jsonunescape_suite(void);
 Suite *jsonval_suite(void);
 Suite *kafkaapi_suite(void);
 Suite *kafkainput_suite(void);
