@@ -254,7 +254,7 @@ choose_table(struct pivot *p, const struct envelope *env)
 static struct cell
 cell_of(const struct buf *scratch, struct span s)
 {
-	struct cell c = {NULL, s.len};
+	struct cell c = {NULL, s.len, 0};
 	if (!s.null)
 		c.p = scratch->p != NULL ? scratch->p + s.off : ""; /* "": nothing rendered yet */
 	return c;
@@ -410,9 +410,9 @@ shared_cells(struct pivot *p, const struct envelope *env, int64_t now_ms, const 
 {
 	const struct options *o = p->opts;
 	const struct span *meta = ids + p->diff.nids + 2 * p->diff.n;
-	struct cell commit = {NULL, 0}, none = {NULL, 0};
+	struct cell commit = {NULL, 0, 0}, none = {NULL, 0, 0};
 	if (env->has_ts)
-		commit = (struct cell){p->commit, commit_text(p, env->ts_ms)};
+		commit = (struct cell){p->commit, commit_text(p, env->ts_ms), 1};
 	if (now_ms != p->inserted_ms) {
 		p->inserted_len = timefmt_ms(now_ms, p->inserted);
 		p->inserted_ms = now_ms;
@@ -420,15 +420,17 @@ shared_cells(struct pivot *p, const struct envelope *env, int64_t now_ms, const 
 	p->op[0] = env->op;
 	struct cell *c = p->cells;
 	if (o->with_table)
-		*c++ = env->table_len > 0 ? (struct cell){env->table, env->table_len} : none;
+		*c++ = env->table_len > 0 ? (struct cell){env->table, env->table_len, 0} : none;
 	for (size_t i = 0; i < p->diff.nids; i++)
 		*c++ = cell_of(&p->scratch, ids[i]);
 	struct cell *t = c;
 	t[COL_CREATED] = env->op == 'c' || env->op == 'r' ? commit : none;
 	t[COL_UPDATED] = env->op == 'u' ? commit : none;
 	t[COL_DELETED] = env->op == 'd' ? commit : none;
-	t[COL_INSERTED] = (struct cell){p->inserted, p->inserted_len};
-	t[COL_CRUD_TYPE] = (struct cell){p->op, 1};
+	/* timefmt's times and an op letter: digits, '-', ':', '.', ' ', "BC",
+	 * a letter; never empty (see struct cell) */
+	t[COL_INSERTED] = (struct cell){p->inserted, p->inserted_len, 1};
+	t[COL_CRUD_TYPE] = (struct cell){p->op, 1, 1};
 	for (size_t i = 0; i < o->meta.n; i++)
 		t[NTAIL + i] = cell_of(&p->scratch, meta[i]);
 	return t;
@@ -447,7 +449,7 @@ write_rows(struct pivot *p, const struct envelope *env, const struct span *ids, 
 	if (p->old_source_meta < 0)
 		writer_template_set(&p->writer, &p->rows, p->cells, ncols, own, own + 3);
 	for (size_t i = 0; i < d->n; i++) {
-		t[COL_CHANGE_FIELD] = (struct cell){d->changes[i].name, strlen(d->changes[i].name)};
+		t[COL_CHANGE_FIELD] = (struct cell){d->changes[i].name, strlen(d->changes[i].name), 0};
 		t[COL_OLD_VALUE] = cell_of(&p->scratch, olds[i]);
 		t[COL_NEW_VALUE] = cell_of(&p->scratch, news[i]);
 		if (p->old_source_meta < 0) {
@@ -455,7 +457,7 @@ write_rows(struct pivot *p, const struct envelope *env, const struct span *ids, 
 			continue;
 		}
 		const char *src = old_source_of(p, env, &d->changes[i]);
-		t[NTAIL + p->old_source_meta] = (struct cell){src, src ? strlen(src) : 0};
+		t[NTAIL + p->old_source_meta] = (struct cell){src, src ? strlen(src) : 0, 0};
 		writer_row(&p->writer, out, p->names, p->cells, ncols);
 	}
 }

@@ -42,6 +42,10 @@ csv_field(struct buf *out, const struct cell *c)
 {
 	if (c->p == NULL)
 		return;
+	if (c->plain) {
+		buf_append(out, c->p, c->len);
+		return;
+	}
 	int quote = c->len == 0 || (c->len == 2 && c->p[0] == '\\' && c->p[1] == '.') ||
 	    csv_special(c->p, c->len);
 	if (!quote) {
@@ -67,6 +71,10 @@ tsv_field(struct buf *out, const struct cell *c)
 {
 	if (c->p == NULL) {
 		buf_append(out, "\\N", 2);
+		return;
+	}
+	if (c->plain) {
+		buf_append(out, c->p, c->len);
 		return;
 	}
 	size_t run = 0;
@@ -171,7 +179,7 @@ writer_header(const struct writer *w, struct buf *out, const char *const *names,
 	if (w->format != FORMAT_CSV && w->format != FORMAT_TSV)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		struct cell c = {names[i], strlen(names[i])};
+		struct cell c = {names[i], strlen(names[i]), 0};
 		if (i > 0)
 			buf_putc(out, separator(w));
 		text_field(w, out, &c);

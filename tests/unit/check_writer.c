@@ -120,6 +120,7 @@ START_TEST(row)
 {
 	struct writer w = {rows[_i].format, rows[_i].table, NULL};
 	struct cell cells[MAXC];
+	memset(cells, 0, sizeof cells);
 	for (int i = 0; i < rows[_i].n; i++) {
 		const char *p = rows[_i].cells[i];
 		cells[i].p = p;
@@ -146,8 +147,8 @@ START_TEST(rows_append)
 		"INSERT INTO \"t\" (\"a\", \"b\") VALUES ('1', NULL);\nINSERT INTO \"t\" (\"a\", \"b\") VALUES ('', 'x');\n",
 	};
 	const char *names[] = {"a", "b"};
-	const struct cell r1[] = {{"1", 1}, {NULL, 0}};
-	const struct cell r2[] = {{"", 0}, {formats[_i] == FORMAT_TSV ? "\\" : "x", 1}};
+	const struct cell r1[] = {{"1", 1, 0}, {NULL, 0, 0}};
+	const struct cell r2[] = {{"", 0, 0}, {formats[_i] == FORMAT_TSV ? "\\" : "x", 1, 0}};
 	struct writer w = {formats[_i], "t", NULL};
 	struct buf out;
 	buf_init(&out);
@@ -242,7 +243,7 @@ START_TEST(every_byte_roundtrip)
 	for (int i = 0; i < 255; i++)
 		in[i] = (char)(i + 1);
 	const char *names[] = {"v"};
-	struct cell c = {in, sizeof in};
+	struct cell c = {in, sizeof in, 0};
 	char dec[600];
 	int quoted;
 
@@ -299,7 +300,8 @@ START_TEST(template_rows_are_rows)
 	static const enum format formats[] = {FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL, FORMAT_SQL};
 	const char *names[] = {"id", "change_field", "old_value", "new_value", "a", "b", "c"};
 	struct cell cells[7] = {
-		{"1,2", 3}, {"qty", 3}, {NULL, 0}, {"x\"y", 3}, {"", 0}, {"\\.", 2}, {"t\tu\nv\r", 6},
+		{"1,2", 3, 0}, {"qty", 3, 0}, {NULL, 0, 0}, {"x\"y", 3, 0}, {"", 0, 0}, {"\\.", 2, 0},
+		{"t\tu\nv\r", 6, 0},
 	};
 	enum format f = formats[_i];
 	struct writer w = {f, "bank.holding", NULL};
@@ -312,7 +314,7 @@ START_TEST(template_rows_are_rows)
 			buf_init(&got);
 			writer_template_set(&w, &t, cells, 7, from, to);
 			for (int k = 0; k < 2; k++) {
-				cells[from] = k ? (struct cell){"second", 6} : (struct cell){"first,", 6};
+				cells[from] = k ? (struct cell){"second", 6, 0} : (struct cell){"first,", 6, 0};
 				writer_row(&w, &want, names, cells, 7);
 				writer_template_row(&w, &t, &got, names, cells, 7);
 			}
@@ -324,6 +326,37 @@ START_TEST(template_rows_are_rows)
 			buf_free(&got);
 		}
 	writer_template_free(&t);
+}
+END_TEST
+
+/* A plain cell (struct cell) is appended as it is in CSV and TSV, as the
+ * same text is when looked at, and JSONL and SQL quote it as any other:
+ * a time and an op letter are written the same with the flag and without. */
+START_TEST(plain_cells_as_looked_at)
+{
+	static const enum format formats[] = {FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL, FORMAT_SQL};
+	const char *names[] = {"t", "op"};
+	struct cell looked[] = {{"2020-09-13 12:26:40.021 BC", 26, 0}, {"u", 1, 0}};
+	struct cell plain[] = {{"2020-09-13 12:26:40.021 BC", 26, 1}, {"u", 1, 1}};
+	for (size_t f = 0; f < 4; f++) {
+		struct writer w = {formats[f], "t", NULL};
+		struct buf a, b;
+		buf_init(&a);
+		buf_init(&b);
+		writer_row(&w, &a, names, looked, 2);
+		writer_row(&w, &b, names, plain, 2);
+		assert_bytes("plain", b.p, b.len, a.p, a.len);
+		buf_free(&a);
+		buf_free(&b);
+	}
+	/* trusted, not checked: a plain cell is never quoted */
+	struct writer csv = {FORMAT_CSV, "t", NULL};
+	struct cell trusted[] = {{"a,b", 3, 1}, {"a,b", 3, 0}};
+	struct buf out;
+	buf_init(&out);
+	writer_row(&csv, &out, names, trusted, 2);
+	assert_bytes("trusted", out.p, out.len, "a,b,\"a,b\"\n", 10);
+	buf_free(&out);
 }
 END_TEST
 
@@ -339,6 +372,7 @@ writer_suite(void)
 	tcase_add_test(tc, every_byte_roundtrip);
 	tcase_add_test(tc, long_table_name_parts_are_kept);
 	tcase_add_loop_test(tc, template_rows_are_rows, 0, 4);
+	tcase_add_test(tc, plain_cells_as_looked_at);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("headers");
