@@ -61,6 +61,8 @@ struct pivot {
 	const char **names;
 	unsigned char *key;        /* conflict-key flag per column (--upsert) */
 	size_t cap;
+	const char **laid_ids;     /* the ids names and key were laid out for */
+	size_t nlaid_ids, laid_cap, laid_cols; /* laid_cols: 0 before the first */
 	struct span *spans;
 	size_t nspans;
 	int header_done;

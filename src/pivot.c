@@ -73,6 +73,7 @@ pivot_free(struct pivot *p)
 	free(p->names);
 	free(p->spans);
 	free(p->key);
+	free(p->laid_ids);
 	free(p->mismatch);
 	decode_table_free(p->own_table);
 	for (size_t i = 0; i < p->nheader_ids; i++)
@@ -122,6 +123,27 @@ set_names(struct pivot *p, const char *const *ids, size_t nids)
 	return n;
 }
 
+/* set_names, unless the ids are the last layout's, pointer for pointer:
+ * the names then hold exactly what it would put there again (the same
+ * pointers, whatever they point to now), and most events have the ids
+ * of the one before. */
+static size_t
+lay_out(struct pivot *p, const char *const *ids, size_t nids)
+{
+	if (p->laid_cols > 0 && nids == p->nlaid_ids &&
+	    (nids == 0 || memcmp(ids, p->laid_ids, nids * sizeof *ids) == 0))
+		return p->laid_cols;
+	if (nids > p->laid_cap) {
+		p->laid_cap = nids;
+		p->laid_ids = xrealloc(p->laid_ids, nids * sizeof *p->laid_ids);
+	}
+	if (nids > 0)
+		memcpy(p->laid_ids, ids, nids * sizeof *ids);
+	p->nlaid_ids = nids;
+	p->laid_cols = set_names(p, ids, nids);
+	return p->laid_cols;
+}
+
 /* CREATE TABLE for --ddl; with --upsert, the unique key that ON CONFLICT
  * needs: ids, change_field and the change's position, NULLS NOT DISTINCT
  * (PostgreSQL 15) so that rows whose id values are NULL are still
@@ -163,7 +185,7 @@ pivot_begin(struct pivot *p, struct buf *out)
 	const struct options *o = p->opts;
 	if (o->ids.n == 0 || (!o->header && !o->ddl))
 		return;
-	size_t n = set_names(p, (const char *const *)o->ids.names, o->ids.n);
+	size_t n = lay_out(p, (const char *const *)o->ids.names, o->ids.n);
 	if (o->ddl)
 		write_ddl(p, out, n);
 	if (o->header)
@@ -472,7 +494,7 @@ event_rows(struct pivot *p, const struct envelope *env, int64_t now_ms, struct b
 		return 0;
 	if (o->header && o->ids.n == 0 && p->header_done && !fits_header(p, d, env))
 		return 0;
-	size_t ncols = set_names(p, d->id_names, d->nids);
+	size_t ncols = lay_out(p, d->id_names, d->nids);
 	if (o->header && !p->header_done) {
 		writer_header(&p->writer, out, p->names, ncols);
 		keep_header_ids(p, d, env);
