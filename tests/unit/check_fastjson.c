@@ -306,6 +306,11 @@ static const struct {
 	{"{\"\":1,\"abcd\":2,\"abcde\":3}", "{\"\":0,\"abcd\":0,\"abcde\":0}"},
 	{"{\"abcdefghijklm\":1,\"abcdefghijklmn\":2}", "{\"abcdefghijklm\":0,\"abcdefghijklmn\":0}"},
 	{"{\"abcdefghijklm\":1,\"abcdefghijklmz\":2}", "{\"abcdefghijklm\":0,\"abcdefghijklmn\":0}"},
+	/* the first word differs and the last is the pattern's: a comparison
+	 * that looked at the last word alone would take a name that ends at
+	 * the first quote for one that ends at the pattern's */
+	{"{\"a\":\"efghij\":1}", "{\"abcdefghij\":0}"},
+	{"{\"a\":\"efghij\":1}", "{\"a\":0}"},
 	{"{\"abcdefgh", "{\"abcdefghij\":0}"},                     /* the text ends first */
 	{"{\"abcdefghij\":", "{\"abcdefghij\":0}"},               /* after the colon */
 	{"[{\"a\":1}]", "{\"a\":0}"},                             /* an array at the root */
