@@ -4,7 +4,6 @@
  * writes, or the hot path would not be one. The reference tree is
  * jsonval_parse_prefix() with no arena in force, which is cJSON's. */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,25 +258,22 @@ check_file(const char *path, size_t *n)
 /* The golden inputs and the examples, real Debezium output among them:
  * the same trees, and fastjson answers for most lines (the rest are
  * banners, keyed lines and broken JSON, on purpose). */
+struct tally {
+	size_t answered, n;
+};
+
+static void
+check_input(const char *path, void *ctx)
+{
+	struct tally *t = ctx;
+	t->answered += check_file(path, &t->n);
+}
+
 START_TEST(golden_inputs)
 {
-	size_t answered = 0, n = 0;
-	const char *dirs[] = {"tests/golden", "examples"};
-	for (size_t d = 0; d < 2; d++) {
-		DIR *dir = opendir(dirs[d]);
-		ck_assert_msg(dir != NULL, "cannot open %s", dirs[d]);
-		struct dirent *e;
-		while ((e = readdir(dir)) != NULL) {
-			size_t nl = strlen(e->d_name);
-			if ((nl > 3 && strcmp(e->d_name + nl - 3, ".in") == 0) ||
-			    (nl > 6 && strcmp(e->d_name + nl - 6, ".jsonl") == 0)) {
-				char path[512];
-				snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
-				answered += check_file(path, &n);
-			}
-		}
-		closedir(dir);
-	}
+	struct tally t = {0, 0};
+	each_input_file(check_input, &t);
+	size_t answered = t.answered, n = t.n;
 	ck_assert_uint_gt(n, 500);
 	ck_assert_msg(answered * 10 > n * 6, "fastjson answered %zu of %zu lines", answered, n);
 }

@@ -4,7 +4,6 @@
  * have: on every schema-wrapped line of the golden inputs and examples,
  * each object the shape covers has exactly its names, in its order. */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,25 +159,22 @@ covered_in(const char *path, size_t *n)
 /* JsonConverter writes every field in the schema's order: nearly every
  * schema-wrapped line of the golden inputs and examples, real connectors'
  * output among them, is covered (the rest are hand-made on purpose). */
+struct tally {
+	size_t covered, n;
+};
+
+static void
+cover_input(const char *path, void *ctx)
+{
+	struct tally *t = ctx;
+	t->covered += covered_in(path, &t->n);
+}
+
 START_TEST(debezium_payloads_covered)
 {
-	size_t covered = 0, n = 0;
-	const char *dirs[] = {"tests/golden", "examples"};
-	for (size_t d = 0; d < 2; d++) {
-		DIR *dir = opendir(dirs[d]);
-		ck_assert_msg(dir != NULL, "cannot open %s", dirs[d]);
-		struct dirent *e;
-		while ((e = readdir(dir)) != NULL) {
-			size_t nl = strlen(e->d_name);
-			if ((nl > 3 && strcmp(e->d_name + nl - 3, ".in") == 0) ||
-			    (nl > 6 && strcmp(e->d_name + nl - 6, ".jsonl") == 0)) {
-				char path[512];
-				snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
-				covered += covered_in(path, &n);
-			}
-		}
-		closedir(dir);
-	}
+	struct tally t = {0, 0};
+	each_input_file(cover_input, &t);
+	size_t covered = t.covered, n = t.n;
 	ck_assert_uint_gt(n, 100);
 	ck_assert_msg(covered * 10 > n * 9, "the shape covers %zu of %zu payloads", covered, n);
 }

@@ -1,6 +1,7 @@
 #include "check_util.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -306,4 +307,30 @@ remove_tree(const char *dir)
 	int n = snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	ck_assert(n > 0 && (size_t)n < sizeof cmd && strchr(dir, '\'') == NULL);
 	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+void
+each_input_file(void (*each)(const char *path, void *ctx), void *ctx)
+{
+	const char *dirs[] = {"tests/golden", "examples"};
+	for (size_t d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		ck_assert_msg(dir != NULL, "cannot open %s", dirs[d]);
+		struct dirent *e;
+		while ((e = readdir(dir)) != NULL) {
+			if (ends_with(e->d_name, ".in") || ends_with(e->d_name, ".jsonl")) {
+				char path[512];
+				snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
+				each(path, ctx);
+			}
+		}
+		closedir(dir);
+	}
 }

@@ -61,6 +61,11 @@ void remove_tree(const char *dir);
 /* Reads a whole file; returns NULL if it does not exist. */
 char *read_file(const char *path, size_t *len);
 
+/* Calls each(path, ctx) for every golden input (NAME.in in tests/golden) and
+ * example (NAME.jsonl in examples), real Debezium output among them; fails the
+ * test when a directory cannot be read. */
+void each_input_file(void (*each)(const char *path, void *ctx), void *ctx);
+
 /* Fails the test with both byte strings shown, invisible bytes escaped,
  * unless got[0..glen) equals want[0..wlen). */
 void assert_bytes(const char *what, const char *got, size_t glen, const char *want, size_t wlen);
